@@ -1,0 +1,39 @@
+// Package arca holds Arca's domain: the nouns every layer shares (Item, Checksums, Properties,
+// Stats, User, Token), path cleaning, and the sentinel errors with the one table that maps them
+// to HTTP statuses.
+//
+// # Architecture
+//
+// Arca is a universal artifact repository manager that speaks Artifactory's REST API. A request
+// travels:
+//
+//	client ─► internal/server   route table (routes.go), middleware: recover → request id/log →
+//	          │                 Artifactory headers → authenticate (cached; no bcrypt per request)
+//	          ├─ internal/restapi  Artifactory REST: repositories, deploy/download/delete, storage
+//	          │                    API, searches + AQL, copy/move, security, system. Handlers return
+//	          │                    errors; server.renderError writes {"errors":[…]} in one place.
+//	          ▼
+//	   internal/repo    Registry: the live repositories (in memory, loaded from meta).
+//	                    Repository: one interface, implemented by Local (also federated),
+//	                    Remote (+ its "<key>-cache" view) and Virtual. Downloads batches
+//	                    download statistics off the request path.
+//	          ▼
+//	   internal/meta    Store: role interfaces (Repos, Items, Props, Stats, Searcher, Users,
+//	                    Tokens, Settings); sqlstore implements them on SQLite (WAL, one writer,
+//	                    a read pool); metatest is the conformance suite every backend runs.
+//	   internal/blob    Store: content-addressed by SHA-256 (SHA-1 and MD5 in the same pass);
+//	                    fsblob writes temp file → fsync → rename; blobtest is the conformance
+//	                    suite; internal/gc collects unreferenced blobs after a grace period.
+//
+// Supporting packages: internal/aql (AQL parser keeping duplicate keys, compiled to SQL over the
+// schema documented in package meta), internal/pattern (Ant include/exclude matching),
+// internal/repoconfig (Artifactory's repository JSON: validation, defaults, partial updates,
+// redaction), internal/auth (passwords, JWT access tokens, authentication cache, authorization
+// policy, admin bootstrap), internal/config (defaults → ARCA_* env → flags), internal/app (wires
+// everything; used by cmd/arca and the e2e tests), internal/format/<type> (one package per
+// package format).
+//
+// Atomicity: a deploy commits the blob first (invisible until renamed into place) and then the
+// item row in one transaction, so a failed or cancelled upload leaves nothing visible and a crash
+// between the two leaves only an unreferenced blob for the collector.
+package arca

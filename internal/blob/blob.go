@@ -1,0 +1,90 @@
+// Package blob defines Arca's content-addressed blob store.
+//
+// A blob is immutable bytes addressed by the lower-case hex SHA-256 of its content. Stores have
+// no directories and no renames, so a filesystem and an object store implement them alike.
+// Implementations: fsblob (default, files on disk). The conformance suite in blobtest is run by
+// every implementation's tests.
+package blob
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"arca"
+)
+
+// Info describes a stored blob.
+type Info struct {
+	Digest  string // hex sha256
+	Size    int64
+	ModTime time.Time // when the blob was committed; GC uses it for its grace period
+}
+
+// Writer ingests one blob. It hashes SHA-256, SHA-1 and MD5 in a single pass while writing.
+//
+// Nothing written is visible to Stat or Open until Commit succeeds. Cancel discards the bytes;
+// it is safe to call after Commit (then it does nothing) and more than once, so
+// `defer w.Cancel()` is always right.
+type Writer interface {
+	io.Writer
+	// Size is the number of bytes written so far.
+	Size() int64
+	// Sums returns the checksums of the bytes written so far.
+	Sums() arca.Checksums
+	// Commit makes the blob durable (fsync) and visible under its SHA-256. If want has non-empty
+	// fields that differ from the computed sums, nothing becomes visible and the error wraps
+	// arca.ErrChecksum. Committing bytes that are already stored is not an error.
+	Commit(ctx context.Context, want arca.Checksums) (Info, error)
+	Cancel() error
+}
+
+// File is an open blob. Implementations backed by an *os.File return the *os.File itself, so
+// that net/http can use sendfile.
+type File interface {
+	io.ReadSeekCloser
+}
+
+// Reader gives access to stored blobs.
+type Reader interface {
+	// Stat returns the blob's info, or an error wrapping arca.ErrNotFound.
+	Stat(ctx context.Context, digest string) (Info, error)
+	// Open opens the blob for reading; the caller closes it. Unknown digest: arca.ErrNotFound.
+	Open(ctx context.Context, digest string) (File, error)
+}
+
+// Ingester stores new blobs.
+type Ingester interface {
+	// Create starts a new blob. The caller must Commit or Cancel the writer.
+	Create(ctx context.Context) (Writer, error)
+}
+
+// Collector is what garbage collection needs: enumerate and delete.
+type Collector interface {
+	// Delete removes a blob; deleting an unknown digest is not an error.
+	Delete(ctx context.Context, digest string) error
+	// Walk calls fn for every committed blob, in no particular order, stopping at fn's first error.
+	Walk(ctx context.Context, fn func(Info) error) error
+}
+
+// Store is a complete blob store.
+type Store interface {
+	Reader
+	Ingester
+	Collector
+}
+
+// ValidDigest reports whether d looks like a hex sha256 digest (64 lower-case hex characters).
+// Stores reject anything else with arca.ErrInvalid before touching storage.
+func ValidDigest(d string) bool {
+	if len(d) != 64 {
+		return false
+	}
+	for i := 0; i < len(d); i++ {
+		c := d[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}

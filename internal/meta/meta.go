@@ -1,0 +1,171 @@
+// Package meta defines Arca's metadata store: repositories, items, properties, statistics,
+// users, tokens and settings. Implementations live in sqlstore (SQLite by default, PostgreSQL
+// for scale-out); the conformance suite in metatest runs against each of them.
+//
+// The interfaces are small roles; Store composes them. Every method that names an item takes a
+// repository key and a path already cleaned by arca.CleanPath ("" is the repository root).
+// Errors wrap the sentinels of package arca: ErrNotFound, ErrExists, ErrConflict, ErrInvalid.
+//
+// # Schema (the contract the AQL compiler relies on)
+//
+//	items(id INTEGER PRIMARY KEY, repo TEXT, path TEXT, name TEXT, depth INTEGER, folder INTEGER,
+//	      size INTEGER, sha256 TEXT, sha1 TEXT, md5 TEXT, orig_sha256 TEXT, orig_sha1 TEXT,
+//	      orig_md5 TEXT, mime TEXT, created INTEGER, created_by TEXT, modified INTEGER,
+//	      modified_by TEXT, updated INTEGER)            UNIQUE(repo, path, name)
+//	props(item_id INTEGER, k TEXT, v TEXT)              one row per value
+//	stats(item_id INTEGER PRIMARY KEY, downloads INTEGER, last_downloaded INTEGER, last_downloaded_by TEXT)
+//	remote_stats(item_id INTEGER, origin TEXT, downloads INTEGER, last_downloaded INTEGER,
+//	      last_downloaded_by TEXT)                      PRIMARY KEY(item_id, origin)
+//
+// items.path is the parent folder ("." at the repository root), items.name the last segment,
+// depth the number of segments (1 at the root). Times are Unix milliseconds (UTC). Folders are
+// stored as rows (folder=1) and created implicitly for every parent of a file.
+package meta
+
+import (
+	"context"
+	"time"
+
+	"arca"
+	"arca/internal/aql"
+)
+
+// RepoRecord is a repository as stored: its identity and its configuration JSON (Artifactory's
+// field names; the repository layer owns its meaning).
+type RepoRecord struct {
+	Key         string
+	Class       string // local, remote, virtual, federated
+	PackageType string
+	Config      []byte
+	Created     time.Time
+}
+
+// Repos stores repository configurations. Keys are unique case-insensitively.
+type Repos interface {
+	// CreateRepo stores a new repository; a key that exists (in any case) is arca.ErrExists.
+	CreateRepo(ctx context.Context, r RepoRecord) error
+	// UpdateRepo replaces Class/PackageType/Config of an existing key; unknown key: ErrNotFound.
+	UpdateRepo(ctx context.Context, r RepoRecord) error
+	GetRepo(ctx context.Context, key string) (RepoRecord, error)
+	// ListRepos returns all repositories ordered by key.
+	ListRepos(ctx context.Context) ([]RepoRecord, error)
+	// DeleteRepo removes the repository and all its items, properties and statistics.
+	DeleteRepo(ctx context.Context, key string) error
+}
+
+// PutOptions controls how PutFile writes an item.
+type PutOptions struct {
+	// Props replace all properties of the item (nil: none).
+	Props arca.Properties
+}
+
+// Items stores the tree of items of every repository.
+type Items interface {
+	// GetItem returns the item at path; the root ("") is reported as a folder even though no row
+	// stores it. Missing: arca.ErrNotFound.
+	GetItem(ctx context.Context, repo, path string) (arca.Item, error)
+	// PutFile creates or replaces the file at f.Repo/f.Path in one transaction, creating missing
+	// parent folders (owned by f.CreatedBy). Replacing keeps the original Created/CreatedBy.
+	// A parent that is a file, or a folder at f.Path, is arca.ErrConflict.
+	// It returns the item as stored.
+	PutFile(ctx context.Context, f arca.Item, opt PutOptions) (arca.Item, error)
+	// MakeFolder creates a folder and its missing parents; an existing folder is returned as is.
+	// A file in the way is arca.ErrConflict. MakeFolder of the root is a no-op.
+	MakeFolder(ctx context.Context, repo, path, by string, at time.Time) (arca.Item, error)
+	// List returns the children of the folder at dir (all descendants when deep), ordered by
+	// path. A dir that does not exist or is a file: arca.ErrNotFound.
+	List(ctx context.Context, repo, dir string, deep bool) ([]arca.Item, error)
+	// Delete removes the item and, for a folder, its whole subtree (the root: every item of the
+	// repository). It returns the number of rows removed; missing: arca.ErrNotFound.
+	Delete(ctx context.Context, repo, path string) (int, error)
+	// Copy copies the item (a folder with its subtree) with its properties to dst, creating
+	// dst's parents. Existing files at the destination are replaced. Statistics are not copied.
+	// Copying a folder into itself is arca.ErrInvalid.
+	Copy(ctx context.Context, srcRepo, srcPath, dstRepo, dstPath, by string, at time.Time) (int, error)
+	// Move is Copy followed by Delete of the source, in one transaction; statistics move along.
+	Move(ctx context.Context, srcRepo, srcPath, dstRepo, dstPath, by string, at time.Time) (int, error)
+	// FindByChecksum returns files whose actual checksum of the given kind ("sha256", "sha1" or
+	// "md5") equals value, limited to repos when repos is non-empty.
+	FindByChecksum(ctx context.Context, kind, value string, repos []string) ([]arca.Item, error)
+	// BlobReferenced reports whether any item references the blob (for garbage collection).
+	BlobReferenced(ctx context.Context, sha256 string) (bool, error)
+}
+
+// Props stores item properties.
+type Props interface {
+	// GetProps returns the properties of an item (an empty, non-nil map when it has none).
+	// Missing item: arca.ErrNotFound.
+	GetProps(ctx context.Context, repo, path string) (arca.Properties, error)
+	// SetProps replaces the values of each given key (other keys are kept), on the item and, when
+	// recursive, on every item of its subtree.
+	SetProps(ctx context.Context, repo, path string, props arca.Properties, recursive bool) error
+	// DeleteProps removes the given keys, likewise.
+	DeleteProps(ctx context.Context, repo, path string, keys []string, recursive bool) error
+	// ReplaceProps replaces all properties of one item.
+	ReplaceProps(ctx context.Context, repo, path string, props arca.Properties) error
+}
+
+// Stats stores download statistics.
+type Stats interface {
+	// AddDownloads records a batch of downloads in one transaction. Downloads of items that no
+	// longer exist are dropped silently.
+	AddDownloads(ctx context.Context, ds []arca.Download) error
+	// AddRemoteDownloads adds downloads reported by a smart remote downstream from origin.
+	AddRemoteDownloads(ctx context.Context, repo, path, origin string, count int64, last time.Time, by string) error
+	// GetStats returns the statistics of an item (zero values when never downloaded).
+	// Missing item: arca.ErrNotFound.
+	GetStats(ctx context.Context, repo, path string) (arca.Stats, error)
+}
+
+// Row is one AQL result: the item, and its properties and statistics when the query asked.
+type Row struct {
+	Item  arca.Item
+	Props arca.Properties
+	Stats *arca.Stats
+}
+
+// Searcher runs AQL queries.
+type Searcher interface {
+	// Search runs q. withProps/withStats ask for Row.Props/Row.Stats to be filled.
+	Search(ctx context.Context, q *aql.Query, withProps, withStats bool) ([]Row, error)
+}
+
+// Users stores accounts. Names are unique case-insensitively.
+type Users interface {
+	CreateUser(ctx context.Context, u arca.User) error // ErrExists
+	UpdateUser(ctx context.Context, u arca.User) error // ErrNotFound
+	GetUser(ctx context.Context, name string) (arca.User, error)
+	ListUsers(ctx context.Context) ([]arca.User, error)
+	DeleteUser(ctx context.Context, name string) error
+}
+
+// Tokens stores access tokens.
+type Tokens interface {
+	CreateToken(ctx context.Context, t arca.Token) error
+	GetToken(ctx context.Context, id string) (arca.Token, error)
+	// GetTokenByRefresh finds a token by the hash of its refresh token.
+	GetTokenByRefresh(ctx context.Context, refreshHash string) (arca.Token, error)
+	ListTokens(ctx context.Context, subject string) ([]arca.Token, error) // subject "": all
+	RevokeToken(ctx context.Context, id string) error                     // ErrNotFound
+}
+
+// Settings is a small key-value store for instance-wide values (instance id, signing key, …).
+type Settings interface {
+	GetSetting(ctx context.Context, key string) (string, error) // ErrNotFound
+	SetSetting(ctx context.Context, key, value string) error
+	// SetSettingIfAbsent stores value unless the key exists and returns the stored value.
+	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
+}
+
+// Store is the complete metadata store.
+type Store interface {
+	Repos
+	Items
+	Props
+	Stats
+	Searcher
+	Users
+	Tokens
+	Settings
+	Close() error
+}
