@@ -1,0 +1,213 @@
+// Package sqlstore implements meta.Store on database/sql.
+//
+// SQLite (modernc.org/sqlite, pure Go) is the default engine: one writer connection whose
+// transactions start with BEGIN IMMEDIATE, so writers queue inside the process instead of
+// failing with SQLITE_BUSY, and a separate pool of query-only readers that WAL lets run
+// alongside the writer. PostgreSQL is meant to reuse every query here; what differs between the
+// engines is confined to the dialect (dialect.go) and the migration files.
+//
+// Writes go through Store.write (one transaction on the writer); plain reads go to the read pool
+// and see everything committed before they started.
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"arca"
+	"arca/internal/meta"
+)
+
+var _ meta.Store = (*Store)(nil)
+
+// Store is the SQL metadata store. It is safe for concurrent use.
+type Store struct {
+	w *sql.DB // the single writer connection
+	r *sql.DB // the query-only read pool
+	d dialect
+
+	getItem *sql.Stmt // the download hot path's lookup, prepared once on the read pool
+}
+
+// Option configures OpenSQLite.
+type Option func(*options)
+
+type options struct {
+	readConns   int
+	busyTimeout time.Duration
+}
+
+// WithReadConns sets the size of the read pool (default 8, at least 1).
+func WithReadConns(n int) Option { return func(o *options) { o.readConns = max(n, 1) } }
+
+// WithBusyTimeout sets how long a connection waits for a lock held by another process before
+// failing with SQLITE_BUSY (default 10s).
+func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busyTimeout = d } }
+
+// OpenSQLite opens (creating it when missing) the SQLite database at path and brings its schema
+// up to date. path is a file name; it must not contain "?" and cannot be ":memory:", because the
+// writer and the readers are separate connections to one file.
+//
+// The database runs in WAL mode with synchronous=FULL, so a committed transaction survives a
+// crash or power loss, and with foreign keys enforced.
+func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	o := options{readConns: 8, busyTimeout: 10 * time.Second}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if path == "" || strings.Contains(path, "?") || strings.HasPrefix(path, ":memory:") || strings.HasPrefix(path, "file:") {
+		return nil, arca.Errorf(arca.ErrInvalid, "sqlite: unsupported database path %q", path)
+	}
+	busy := strconv.FormatInt(o.busyTimeout.Milliseconds(), 10)
+	common := "_pragma=busy_timeout(" + busy + ")&_pragma=foreign_keys(1)"
+
+	w, err := sql.Open("sqlite", path+"?"+common+"&_journal_mode=WAL&_synchronous=FULL&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open writer: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{w: w, d: sqliteDialect{}}
+	if err := w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := migrate(ctx, w, s.d); err != nil {
+		s.Close()
+		return nil, err
+	}
+
+	// Readers map the file (reads without a syscall per page) and keep a larger page cache.
+	r, err := sql.Open("sqlite", path+"?"+common+"&_pragma=mmap_size(268435456)&_pragma=cache_size(-8000)&_query_only=1")
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: open readers: %w", err)
+	}
+	r.SetMaxOpenConns(o.readConns)
+	r.SetMaxIdleConns(o.readConns)
+	r.SetConnMaxIdleTime(0)
+	s.r = r
+	if s.getItem, err = r.PrepareContext(ctx, s.d.Rebind(selectItem+" WHERE i.repo = ? AND i.path = ? AND i.name = ?")); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sqlite: prepare: %w", err)
+	}
+	return s, nil
+}
+
+// Close releases the connections. The store must not be used afterwards.
+func (s *Store) Close() error {
+	var errs []error
+	if s.getItem != nil {
+		errs = append(errs, s.getItem.Close())
+	}
+	if s.r != nil {
+		errs = append(errs, s.r.Close())
+	}
+	if s.w != nil {
+		// Let SQLite refresh its planner statistics; cheap, and harmless if it fails.
+		_, _ = s.w.Exec("PRAGMA optimize")
+		errs = append(errs, s.w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// querier is what *sql.DB and *sql.Tx have in common, so helpers serve reads and transactions.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// write runs fn in one transaction on the writer and commits it when fn returns nil. fn must use
+// only tx: the writer has a single connection.
+func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("meta: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("meta: commit: %w", err)
+	}
+	return nil
+}
+
+// read runs fn in one read-only transaction on the read pool, for reads that need a consistent
+// snapshot across several statements.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("meta: begin: %w", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	return fn(tx)
+}
+
+// exec, query and queryRow rebind q for the dialect.
+func (s *Store) exec(ctx context.Context, db querier, q string, args ...any) (sql.Result, error) {
+	return db.ExecContext(ctx, s.d.Rebind(q), args...)
+}
+
+func (s *Store) query(ctx context.Context, db querier, q string, args ...any) (*sql.Rows, error) {
+	return db.QueryContext(ctx, s.d.Rebind(q), args...)
+}
+
+func (s *Store) queryRow(ctx context.Context, db querier, q string, args ...any) *sql.Row {
+	return db.QueryRowContext(ctx, s.d.Rebind(q), args...)
+}
+
+// ms converts a time to Unix milliseconds; the zero time is 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMs is the inverse of ms, in UTC.
+func fromMs(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// orNow returns t, or the current time when t is zero.
+func orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// placeholders returns "?, ?, …" with n placeholders.
+func placeholders(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strings.Repeat("?, ", n-1) + "?"
+}
+
+// notFound wraps arca.ErrNotFound with a message naming what was missing.
+func notFound(format string, args ...any) error {
+	return arca.Errorf(arca.ErrNotFound, format, args...)
+}
