@@ -1,0 +1,110 @@
+// Package config is Arca's typed configuration: defaults, then ARCA_* environment variables,
+// then command-line flags (each flag has an environment equivalent).
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Config is the server's configuration.
+type Config struct {
+	Listen          string // ARCA_LISTEN, --listen
+	DataDir         string // ARCA_DATA_DIR, --data-dir
+	BaseURL         string // ARCA_BASE_URL, --base-url: externally visible URL of /artifactory's parent
+	AnonymousAccess bool   // ARCA_ANONYMOUS_ACCESS, --anonymous-access
+	LogLevel        string // ARCA_LOG_LEVEL, --log-level: debug, info, warn, error
+	LogRequests     bool   // ARCA_LOG_REQUESTS, --log-requests: one line per request
+	// AdminPassword (ARCA_ADMIN_PASSWORD only, never a flag, so it stays out of process
+	// listings) is the first admin's password; empty: generate one.
+	AdminPassword string
+}
+
+// Default returns the built-in defaults: everything embedded, nothing to set up.
+func Default() Config {
+	return Config{Listen: "127.0.0.1:8081", DataDir: defaultDataDir(), LogLevel: "info"}
+}
+
+func defaultDataDir() string {
+	if d, err := os.UserHomeDir(); err == nil && d != "" {
+		return filepath.Join(d, ".arca")
+	}
+	return ".arca"
+}
+
+// Load builds the configuration from defaults, the environment (getenv) and args (the
+// subcommand's flags). It returns every problem found, joined.
+func Load(name string, args []string, getenv func(string) string) (Config, error) {
+	c := Default()
+	var errs []error
+	str := func(dst *string, env string) {
+		if v := getenv(env); v != "" {
+			*dst = v
+		}
+	}
+	boolean := func(dst *bool, env string) {
+		if v := getenv(env); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %q is not a boolean", env, v))
+				return
+			}
+			*dst = b
+		}
+	}
+	str(&c.Listen, "ARCA_LISTEN")
+	str(&c.DataDir, "ARCA_DATA_DIR")
+	str(&c.BaseURL, "ARCA_BASE_URL")
+	boolean(&c.AnonymousAccess, "ARCA_ANONYMOUS_ACCESS")
+	str(&c.LogLevel, "ARCA_LOG_LEVEL")
+	boolean(&c.LogRequests, "ARCA_LOG_REQUESTS")
+	c.AdminPassword = getenv("ARCA_ADMIN_PASSWORD")
+
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&c.Listen, "listen", c.Listen, "address to listen on (ARCA_LISTEN)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for the database and blobs (ARCA_DATA_DIR)")
+	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "externally visible base URL, e.g. https://repo.example.com (ARCA_BASE_URL)")
+	fs.BoolVar(&c.AnonymousAccess, "anonymous-access", c.AnonymousAccess, "let unauthenticated requests read (ARCA_ANONYMOUS_ACCESS)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (ARCA_LOG_LEVEL)")
+	fs.BoolVar(&c.LogRequests, "log-requests", c.LogRequests, "log one line per request (ARCA_LOG_REQUESTS)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		errs = append(errs, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " ")))
+	}
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return c, errors.Join(errs...)
+}
+
+// Validate returns every problem of c, joined; nil when c is usable.
+func (c Config) Validate() error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		errs = append(errs, fmt.Errorf("listen: %q is not host:port: %v", c.Listen, err))
+	}
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("data-dir: must not be empty"))
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("base-url: %q is not an http(s) URL", c.BaseURL))
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log-level: %q is not one of debug, info, warn, error", c.LogLevel))
+	}
+	return errors.Join(errs...)
+}

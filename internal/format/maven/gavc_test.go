@@ -1,0 +1,18 @@
+package maven
+
+import "testing"
+
+func TestGAVCPatterns(t *testing.T) {
+	tests := []struct{ g, a, v, c, path, name string }{
+		{"org.acme", "core", "1.0", "", "org/acme/core/1.0", "core-1.0*"},
+		{"org.acme", "core", "", "sources", "org/acme/core/*", "core-*-sources.*"},
+		{"", "core", "", "", "*/core/*", "core-**"},
+		{"org.acme", "", "", "", "org/acme/*/*", "*-**"},
+	}
+	for _, tt := range tests {
+		p, n := GAVCPatterns(tt.g, tt.a, tt.v, tt.c)
+		if p != tt.path || n != tt.name {
+			t.Errorf("GAVCPatterns(%q,%q,%q,%q) = %q, %q; want %q, %q", tt.g, tt.a, tt.v, tt.c, p, n, tt.path, tt.name)
+		}
+	}
+}

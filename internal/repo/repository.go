@@ -1,0 +1,55 @@
+// Package repo implements repository classes on top of the metadata and blob stores, and the
+// registry that holds the live set of repositories.
+//
+// Every class implements Repository, so REST and format handlers never need to know which class
+// they serve. Local (and federated, whose mirroring comes later) store deployed content; remote
+// repositories are read-through caches whose cache is the pseudo-repository "<key>-cache";
+// virtual repositories resolve over their members (issue 3).
+package repo
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"arca"
+	"arca/internal/blob"
+	"arca/internal/repoconfig"
+)
+
+// PutOptions describes one deploy.
+type PutOptions struct {
+	// Props become the item's properties (matrix parameters on deploy).
+	Props arca.Properties
+	// Want are the checksums the client declared; any non-empty one must match or the deploy
+	// fails with arca.ErrChecksum and nothing is stored.
+	Want arca.Checksums
+	// ByChecksum deploys without a body, from a blob already stored under Want (checksum deploy);
+	// an unknown blob is arca.ErrNotFound.
+	ByChecksum bool
+	// By is the deploying user.
+	By string
+}
+
+// Repository is what every handler talks to.
+type Repository interface {
+	// Config returns the repository's configuration (immutable; replaced on update).
+	Config() *repoconfig.Config
+	// Stat returns the item at path ("" is the root folder). Missing or filtered: arca.ErrNotFound.
+	Stat(ctx context.Context, path string) (arca.Item, error)
+	// Open returns a file item and its content; the caller closes the file. A folder returns
+	// the item and a nil file.
+	Open(ctx context.Context, path string) (arca.Item, blob.File, error)
+	// Put deploys a file. Remote repositories refuse with arca.ErrNotAllowed.
+	Put(ctx context.Context, path string, body io.Reader, opt PutOptions) (arca.Item, error)
+	// MakeFolder creates a folder (and its parents).
+	MakeFolder(ctx context.Context, path, by string) (arca.Item, error)
+	// Delete removes an item and its subtree; missing: arca.ErrNotFound.
+	Delete(ctx context.Context, path string) error
+	// List returns the children of a folder (all descendants when deep), filtered by the
+	// repository's patterns.
+	List(ctx context.Context, dir string, deep bool) ([]arca.Item, error)
+}
+
+// Clock returns the current time; injected so tests control it.
+type Clock func() time.Time

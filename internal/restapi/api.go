@@ -1,0 +1,137 @@
+// Package restapi implements Artifactory's REST API and plain repository paths: repositories,
+// deploy/download/delete, the storage API, searches and AQL, copy/move, security and system
+// endpoints. Reference: ../shared/docs/ARTIFACTORY-API.md (the wire details JFrog's clients
+// depend on) and Artifactory's REST API documentation.
+//
+// Handlers have the signature of Handler and return errors; the server renders them in one
+// place. Handlers never write an error body themselves.
+package restapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"arca"
+	"arca/internal/auth"
+	"arca/internal/blob"
+	"arca/internal/meta"
+	"arca/internal/repo"
+)
+
+// Handler is an HTTP handler that returns its error instead of writing it.
+type Handler func(w http.ResponseWriter, r *http.Request) error
+
+// Version is the Artifactory version Arca reports: 7.x, so that JFrog's clients enable their
+// modern flows (batch repository APIs, the uploads/config probe, AQL .transitive()).
+const Version = "7.104.5"
+
+// API holds the dependencies of the REST handlers. Every field is required.
+type API struct {
+	Repos      *repo.Registry
+	Meta       meta.Store
+	Blobs      blob.Store
+	Downloads  *repo.Downloads
+	Authz      auth.Authorizer
+	Authn      *auth.Authenticator
+	Tokens     *auth.TokenService
+	InstanceID string
+	// BaseURL is the configured external URL ("" to derive it from each request).
+	BaseURL string
+	// ArcaVersion is Arca's own version, reported in the revision field.
+	ArcaVersion string
+	// Switches are the settings that change at run time (anonymous access).
+	Switches *Switches
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying the authenticated principal.
+func WithPrincipal(ctx context.Context, p auth.Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the principal the server authenticated (anonymous when none).
+func PrincipalFrom(ctx context.Context) auth.Principal {
+	if p, ok := ctx.Value(principalKey{}).(auth.Principal); ok {
+		return p
+	}
+	return auth.Principal{Name: arca.Anonymous, Anonymous: true}
+}
+
+// authorize checks that the caller may perform action on repo/path. An anonymous caller who
+// may not gets arca.ErrUnauthorized (so clients send credentials), an authenticated one
+// arca.ErrForbidden.
+func (a *API) authorize(r *http.Request, action auth.Action, repoKey, path string) error {
+	p := PrincipalFrom(r.Context())
+	if a.Authz.Allowed(r.Context(), p, action, repoKey, path) {
+		return nil
+	}
+	if p.Anonymous {
+		return arca.Errorf(arca.ErrUnauthorized, "authentication is required")
+	}
+	return arca.Errorf(arca.ErrForbidden, "user '%s' may not %s in '%s'", p.Name, action, repoKey)
+}
+
+// resolve parses the repository path after prefix, finds the repository and checks that the
+// caller may perform action there: the common start of every item handler.
+func (a *API) resolve(r *http.Request, prefix string, action auth.Action) (repo.Repository, repoPath, error) {
+	rp, err := parseRepoPath(r, prefix)
+	if err != nil {
+		return nil, rp, err
+	}
+	rep, err := a.Repos.Get(rp.Repo)
+	if err != nil {
+		return nil, rp, err
+	}
+	if err := a.authorize(r, action, rp.Repo, rp.Path); err != nil {
+		return nil, rp, err
+	}
+	return rep, rp, nil
+}
+
+// requireAdmin checks the Manage permission.
+func (a *API) requireAdmin(r *http.Request) error { return a.authorize(r, auth.Manage, "", "") }
+
+// canRead reports whether the caller may read repo/path (for filtering search results).
+func (a *API) canRead(r *http.Request, repoKey, path string) bool {
+	return a.Authz.Allowed(r.Context(), PrincipalFrom(r.Context()), auth.Read, repoKey, path)
+}
+
+// writeJSON writes v as JSON with the given status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// writeText writes a plain-text body.
+func writeText(w http.ResponseWriter, status int, s string) error {
+	w.Header().Set("Content-Type", "text/plain")
+	w.WriteHeader(status)
+	_, err := w.Write([]byte(s))
+	return err
+}
+
+// isoTime formats t as Artifactory does: ISO-8601 UTC with milliseconds.
+func isoTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+// decodeJSON decodes a request body into v, as arca.ErrInvalid on malformed input.
+func decodeJSON(r *http.Request, v any) error {
+	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 16<<20))
+	if err := dec.Decode(v); err != nil {
+		return arca.Errorf(arca.ErrInvalid, "malformed JSON body: %v", err)
+	}
+	return nil
+}

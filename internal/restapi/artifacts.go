@@ -1,0 +1,232 @@
+package restapi
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"strings"
+
+	"arca"
+	"arca/internal/auth"
+	"arca/internal/repo"
+)
+
+const artifactsPrefix = "/artifactory/"
+
+// checksumExts are the checksum paths answered from an item's stored checksums.
+var checksumExts = []struct {
+	ext string
+	sum func(arca.Checksums) string
+}{
+	{".sha256", func(c arca.Checksums) string { return c.SHA256 }},
+	{".sha1", func(c arca.Checksums) string { return c.SHA1 }},
+	{".md5", func(c arca.Checksums) string { return c.MD5 }},
+}
+
+// Download serves GET and HEAD /artifactory/{repo}/{path}: a file with Artifactory's headers and
+// Range support (http.ServeContent on the blob file, so sendfile when it is on disk), a
+// checksum path, or a folder listing.
+func (a *API) Download(w http.ResponseWriter, r *http.Request) error {
+	rep, rp, err := a.resolve(r, artifactsPrefix, auth.Read)
+	if err != nil {
+		return err
+	}
+	it, f, err := rep.Open(r.Context(), rp.Path)
+	if errors.Is(err, arca.ErrNotFound) {
+		if ok, cerr := a.serveChecksum(w, r, rep, rp.Path); ok || cerr != nil {
+			return cerr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if it.Folder {
+		return a.listFolder(w, r, rep, rp)
+	}
+	defer f.Close()
+	if !matrixMatches(rp.Matrix, func() (arca.Properties, error) { return a.Meta.GetProps(r.Context(), it.Repo, it.Path) }) {
+		return arca.Errorf(arca.ErrNotFound, "could not find resource '%s/%s' with the requested properties", rp.Repo, rp.Path)
+	}
+	h := w.Header()
+	h.Set("Content-Type", it.MimeType)
+	h.Set("ETag", `"`+it.Checksums.SHA1+`"`)
+	h.Set("X-Checksum-Sha1", it.Checksums.SHA1)
+	h.Set("X-Checksum-Md5", it.Checksums.MD5)
+	h.Set("X-Checksum-Sha256", it.Checksums.SHA256)
+	h.Set("X-Artifactory-Filename", it.Name())
+	h.Set("X-Artifactory-Created", fmt.Sprint(it.Created.UnixMilli()))
+	h.Set("X-Artifactory-Created-By", it.CreatedBy)
+	h.Set("X-Artifactory-Last-Modified", fmt.Sprint(it.Modified.UnixMilli()))
+	h.Set("X-Artifactory-Modified-By", it.ModifiedBy)
+	h.Set("Accept-Ranges", "bytes")
+	if r.Method == http.MethodGet {
+		a.Downloads.Record(it.Repo, it.Path, PrincipalFrom(r.Context()).Name, a.Now())
+	}
+	http.ServeContent(w, r, "", it.Modified, f)
+	return nil
+}
+
+// matrixMatches applies matrix parameters on a download as Artifactory documents them: ";k=v"
+// matches when the item has no k or has value v; ";k+=v" requires the value.
+func matrixMatches(m arca.Properties, props func() (arca.Properties, error)) bool {
+	if len(m) == 0 {
+		return true
+	}
+	have, err := props()
+	if err != nil {
+		return false
+	}
+	for k, want := range m {
+		key, mandatory := strings.CutSuffix(k, "+")
+		vals, ok := have[key]
+		if !ok {
+			if mandatory {
+				return false
+			}
+			continue
+		}
+		for _, w := range want {
+			found := false
+			for _, v := range vals {
+				found = found || v == w
+			}
+			if !found {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// serveChecksum answers "<file>.sha1" (and .md5, .sha256) from the file's stored checksum when
+// no item of that name exists. It reports whether it answered.
+func (a *API) serveChecksum(w http.ResponseWriter, r *http.Request, rep repo.Repository, p string) (bool, error) {
+	for _, c := range checksumExts {
+		base, ok := strings.CutSuffix(p, c.ext)
+		if !ok || base == "" {
+			continue
+		}
+		it, err := rep.Stat(r.Context(), base)
+		if err != nil || it.Folder {
+			return false, nil
+		}
+		return true, writeText(w, http.StatusOK, c.sum(it.Checksums))
+	}
+	return false, nil
+}
+
+// listFolder answers a folder GET with a simple HTML page of plain anchors whose text equals
+// the href, the form other Artifactory-compatible instances parse (listRemoteFolderItems).
+func (a *API) listFolder(w http.ResponseWriter, r *http.Request, rep repo.Repository, rp repoPath) error {
+	if !rp.Slash && r.Method == http.MethodGet {
+		http.Redirect(w, r, r.URL.EscapedPath()+"/", http.StatusFound)
+		return nil
+	}
+	children, err := rep.List(r.Context(), rp.Path, false)
+	if err != nil {
+		return err
+	}
+	title := html.EscapeString(rp.Repo + "/" + rp.Path)
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html>\n<head><title>Index of %s</title></head>\n<body>\n<h1>Index of %s</h1>\n<pre>", title, title)
+	if rp.Path != "" {
+		b.WriteString("<a href=\"../\">../</a>\n")
+	}
+	for _, c := range children {
+		name := c.Name()
+		if c.Folder {
+			name += "/"
+		}
+		fmt.Fprintf(&b, "<a href=\"%s\">%s</a>\n", html.EscapeString(escapePath(name)), html.EscapeString(name))
+	}
+	b.WriteString("</pre>\n</body>\n</html>\n")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	_, err = w.Write([]byte(b.String()))
+	return err
+}
+
+// Deploy handles PUT /artifactory/{repo}/{path}[;props]: a file (body, or by checksum with
+// X-Checksum-Deploy), or a folder when the path ends in "/".
+func (a *API) Deploy(w http.ResponseWriter, r *http.Request) error {
+	rep, rp, err := a.resolve(r, artifactsPrefix, auth.Deploy)
+	if err != nil {
+		return err
+	}
+	by := PrincipalFrom(r.Context()).Name
+	base := a.baseURL(r)
+	if rp.Slash {
+		it, err := rep.MakeFolder(r.Context(), rp.Path, by)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusCreated, folderInfo(base, it, nil))
+	}
+	want, err := declaredChecksums(r.Header)
+	if err != nil {
+		return err
+	}
+	byChecksum := strings.EqualFold(r.Header.Get("X-Checksum-Deploy"), "true")
+	it, err := rep.Put(r.Context(), rp.Path, r.Body, repo.PutOptions{
+		Props: rp.Matrix, Want: want, ByChecksum: byChecksum, By: by,
+	})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, deployInfo(base, it))
+}
+
+// declaredChecksums reads X-Checksum-Sha1, -Md5, -Sha256 and X-Checksum (a sha256). Malformed
+// values are arca.ErrInvalid.
+func declaredChecksums(h http.Header) (arca.Checksums, error) {
+	c := arca.Checksums{
+		SHA1:   strings.ToLower(strings.TrimSpace(h.Get("X-Checksum-Sha1"))),
+		MD5:    strings.ToLower(strings.TrimSpace(h.Get("X-Checksum-Md5"))),
+		SHA256: strings.ToLower(strings.TrimSpace(h.Get("X-Checksum-Sha256"))),
+	}
+	if s := strings.ToLower(strings.TrimSpace(h.Get("X-Checksum"))); s != "" {
+		if c.SHA256 != "" && c.SHA256 != s {
+			return c, arca.Errorf(arca.ErrInvalid, "X-Checksum and X-Checksum-Sha256 disagree")
+		}
+		c.SHA256 = s
+	}
+	for _, f := range []struct {
+		name, v string
+		n       int
+	}{{"X-Checksum-Sha1", c.SHA1, 40}, {"X-Checksum-Md5", c.MD5, 32}, {"X-Checksum-Sha256", c.SHA256, 64}} {
+		if f.v != "" && !isHex(f.v, f.n) {
+			return c, arca.Errorf(arca.ErrInvalid, "%s: %q is not a %d-digit hex checksum", f.name, f.v, f.n)
+		}
+	}
+	return c, nil
+}
+
+func isHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// DeleteItem handles DELETE /artifactory/{repo}/{path}: the item and its subtree; 204.
+func (a *API) DeleteItem(w http.ResponseWriter, r *http.Request) error {
+	rep, rp, err := a.resolve(r, artifactsPrefix, auth.Delete)
+	if err != nil {
+		return err
+	}
+	if err := rep.Delete(r.Context(), rp.Path); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,49 @@
+package restapi
+
+import (
+	"net/http"
+
+	"arca/internal/auth"
+)
+
+// Ping handles GET /api/system/ping (no authentication needed, as on Artifactory).
+func (a *API) Ping(w http.ResponseWriter, r *http.Request) error {
+	return writeText(w, http.StatusOK, "OK")
+}
+
+// SystemVersion handles GET /api/system/version.
+func (a *API) SystemVersion(w http.ResponseWriter, r *http.Request) error {
+	if err := a.authorize(r, auth.Read, "", ""); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{
+		"version":  Version,
+		"revision": "arca-" + a.ArcaVersion,
+		"addons":   []string{"build", "docker", "go", "helm", "npm", "pypi", "rest", "search", "aql"},
+		"license":  "Arca",
+	})
+}
+
+// ServiceID handles GET /api/system/service_id: "jfrt@<instance id>".
+func (a *API) ServiceID(w http.ResponseWriter, r *http.Request) error {
+	return writeText(w, http.StatusOK, "jfrt@"+a.InstanceID)
+}
+
+// Licenses handles GET /api/system/licenses (read by Terraform's provider at configure time).
+func (a *API) Licenses(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, map[string]any{
+		"type": "Enterprise Plus", "validThrough": "", "licensedTo": "Arca",
+	})
+}
+
+// UploadsConfig handles GET /api/v1/uploads/config: multipart upload is not offered, so JFrog
+// clients at version ≥ 7.82.2 fall back to one PUT.
+func (a *API) UploadsConfig(w http.ResponseWriter, r *http.Request) error {
+	return writeJSON(w, http.StatusOK, map[string]bool{"supported": false})
+}
+
+// Usage accepts the JFrog CLI's usage reports and discards them.
+func (a *API) Usage(w http.ResponseWriter, r *http.Request) error {
+	w.WriteHeader(http.StatusOK)
+	return nil
+}

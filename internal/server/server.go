@@ -1,0 +1,91 @@
+// Package server assembles Arca's HTTP server: the route table, the middleware chain
+// (recover → request id → log → Artifactory headers → authenticate) and the one place where
+// handler errors are rendered.
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"arca"
+	"arca/internal/auth"
+	"arca/internal/restapi"
+)
+
+// Server is Arca's HTTP handler.
+type Server struct {
+	api         *restapi.API
+	authn       *auth.Authenticator
+	log         *slog.Logger
+	logRequests bool
+	handler     http.Handler
+}
+
+// Options configure a Server.
+type Options struct {
+	// LogRequests logs one line per request at info level (else debug).
+	LogRequests bool
+}
+
+// New builds the server around api.
+func New(api *restapi.API, authn *auth.Authenticator, log *slog.Logger, opt Options) *Server {
+	s := &Server{api: api, authn: authn, log: log, logRequests: opt.LogRequests}
+	mux := http.NewServeMux()
+	s.routes(mux, api)
+	s.handler = s.recover(s.requestLog(s.headers(s.authenticate(mux))))
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// handle adapts a restapi.Handler: an error it returns is rendered here, and only here.
+func (s *Server) handle(h restapi.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	})
+}
+
+// errorBody is Artifactory's error document.
+type errorBody struct {
+	Errors []errorEntry `json:"errors"`
+}
+
+type errorEntry struct {
+	Status  int    `json:"status"`
+	Message string `json:"message"`
+}
+
+// renderError writes err as {"errors":[{"status":…,"message":…}]} with the status from
+// arca.HTTPStatus. Internal errors are logged with the request id and shown without details.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := arca.HTTPStatus(err)
+	msg := err.Error()
+	if status == http.StatusInternalServerError {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "id", requestID(r), "err", err)
+		msg = "internal server error (request id " + requestID(r) + ")"
+	}
+	if errors.Is(err, arca.ErrUnauthorized) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="Artifactory Realm"`)
+	}
+	h := w.Header()
+	for _, k := range []string{"Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified", "Content-Encoding"} {
+		h.Del(k)
+	}
+	h.Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return
+	}
+	_ = json.NewEncoder(w).Encode(errorBody{Errors: []errorEntry{{Status: status, Message: msg}}})
+}
+
+// isPublic reports requests that need no authentication at all.
+func isPublic(r *http.Request) bool {
+	return r.URL.Path == "/artifactory/api/system/ping" || strings.HasPrefix(r.URL.Path, "/artifactory/api/system/service_id")
+}
