@@ -1,0 +1,163 @@
+// Package e2e holds end-to-end tests: each starts a real Arca (the same wiring as `arca serve`)
+// on a loopback port with a fresh data directory and talks HTTP to it.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"arca/internal/app"
+	"arca/internal/config"
+)
+
+const adminPassword = "secret-admin-pw"
+
+// server is a running Arca for one test.
+type server struct {
+	t    *testing.T
+	app  *app.App
+	base string // http://127.0.0.1:PORT/artifactory
+	dir  string
+}
+
+// start runs Arca with the given config tweaks.
+func start(t *testing.T, tweak ...func(*config.Config)) *server {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.DataDir = t.TempDir()
+	cfg.AdminPassword = adminPassword
+	cfg.LogLevel = "warn"
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	a, err := app.Start(context.Background(), cfg, io.Discard)
+	if err != nil {
+		t.Fatalf("starting arca: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := a.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+	return &server{t: t, app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir}
+}
+
+// req is one request: method, path under /artifactory, optional body and headers.
+type req struct {
+	method string
+	path   string
+	body   io.Reader
+	header map[string]string
+	user   string // "" = admin; "-" = anonymous; "name:pw" = that user
+}
+
+// resp is a finished response with its body read.
+type resp struct {
+	*http.Response
+	body []byte
+}
+
+func (r resp) text() string { return string(r.body) }
+
+func (r resp) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.body, v); err != nil {
+		t.Fatalf("decoding %s: %v\n%s", r.Request.URL, err, r.body)
+	}
+}
+
+func (s *server) do(q req) resp {
+	s.t.Helper()
+	r, err := http.NewRequest(q.method, s.base+q.path, q.body)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	switch {
+	case q.user == "":
+		r.SetBasicAuth("admin", adminPassword)
+	case q.user != "-":
+		u, p, _ := strings.Cut(q.user, ":")
+		r.SetBasicAuth(u, p)
+	}
+	for k, v := range q.header {
+		r.Header.Set(k, v)
+	}
+	res, err := http.DefaultClient.Do(r)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", q.method, q.path, err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		s.t.Fatalf("%s %s: reading body: %v", q.method, q.path, err)
+	}
+	return resp{res, b}
+}
+
+// must performs q and fails the test unless the status is want.
+func (s *server) must(want int, q req) resp {
+	s.t.Helper()
+	r := s.do(q)
+	if r.StatusCode != want {
+		s.t.Fatalf("%s %s: status %d, want %d\n%s", q.method, q.path, r.StatusCode, want, r.body)
+	}
+	return r
+}
+
+func (s *server) get(path string) resp { s.t.Helper(); return s.do(req{method: "GET", path: path}) }
+
+func (s *server) put(path string, body string, header ...string) resp {
+	s.t.Helper()
+	h := map[string]string{}
+	for i := 0; i+1 < len(header); i += 2 {
+		h[header[i]] = header[i+1]
+	}
+	return s.do(req{method: "PUT", path: path, body: strings.NewReader(body), header: h})
+}
+
+// createRepo creates a repository from a JSON config and fails the test unless it is 200.
+func (s *server) createRepo(key, cfg string) {
+	s.t.Helper()
+	s.must(200, req{method: "PUT", path: "/api/repositories/" + key, body: strings.NewReader(cfg),
+		header: map[string]string{"Content-Type": "application/json"}})
+}
+
+func (s *server) local(key string) {
+	s.t.Helper()
+	s.createRepo(key, `{"key":"`+key+`","rclass":"local","packageType":"generic"}`)
+}
+
+// errorMessage extracts the first message of Artifactory's error body.
+func errorMessage(t *testing.T, r resp) string {
+	t.Helper()
+	var e struct {
+		Errors []struct {
+			Status  int    `json:"status"`
+			Message string `json:"message"`
+		} `json:"errors"`
+	}
+	r.json(t, &e)
+	if len(e.Errors) != 1 || e.Errors[0].Status != r.StatusCode {
+		t.Fatalf("error body %s does not match status %d", r.body, r.StatusCode)
+	}
+	return e.Errors[0].Message
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(bytes.TrimSpace(b))
+}
