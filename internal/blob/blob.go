@@ -67,6 +67,14 @@ type Collector interface {
 	Walk(ctx context.Context, fn func(Info) error) error
 }
 
+// Toucher is implemented by stores that can renew a blob's modification time. A deploy that
+// reuses a stored blob without committing it again (checksum deploy) touches it first, so
+// garbage collection's grace period protects it until the new item row references it.
+// Unknown digest: arca.ErrNotFound.
+type Toucher interface {
+	Touch(ctx context.Context, digest string) error
+}
+
 // Store is a complete blob store.
 type Store interface {
 	Reader

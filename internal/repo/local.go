@@ -150,13 +150,23 @@ func (l *Local) findBlob(ctx context.Context, want arca.Checksums) (arca.Item, e
 			if !matches(want, it.Checksums) {
 				continue
 			}
-			if _, err := l.blobs.Stat(ctx, it.Checksums.SHA256); err == nil {
+			if err := l.claimBlob(ctx, it.Checksums.SHA256); err == nil {
 				return it, nil
 			}
 		}
 		return arca.Item{}, arca.Errorf(arca.ErrNotFound, "checksum deploy failed: no stored binary with %s %s", k.kind, k.value)
 	}
 	return arca.Item{}, arca.Errorf(arca.ErrNotFound, "checksum deploy needs an X-Checksum-Sha256, X-Checksum-Sha1 or X-Checksum-Md5 header")
+}
+
+// claimBlob makes sure a stored blob exists and survives garbage collection long enough for a
+// new item to reference it: the store's Touch when it has one, else a Stat.
+func (l *Local) claimBlob(ctx context.Context, digest string) error {
+	if t, ok := l.blobs.(blob.Toucher); ok {
+		return t.Touch(ctx, digest)
+	}
+	_, err := l.blobs.Stat(ctx, digest)
+	return err
 }
 
 func matches(want, got arca.Checksums) bool {

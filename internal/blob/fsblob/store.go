@@ -52,6 +52,7 @@ type Store struct {
 }
 
 var _ blob.Store = (*Store)(nil)
+var _ blob.Toucher = (*Store)(nil)
 
 // New returns a Store rooted at root, creating root/sha256 and root/tmp if needed.
 func New(root string) (*Store, error) {
@@ -160,6 +161,27 @@ func (s *Store) DeleteIfOlder(ctx context.Context, digest string, cutoff time.Ti
 		return false, fmt.Errorf("fsblob: delete %s: %w", digest, err)
 	}
 	return true, nil
+}
+
+// Touch renews the blob's modification time, restarting garbage collection's grace period for a
+// blob about to be referenced again without a new Commit (a checksum deploy). It takes the same
+// lock as DeleteIfOlder, so after Touch returns nil the blob survives the next collection.
+// Unknown digest: arca.ErrNotFound.
+func (s *Store) Touch(ctx context.Context, digest string) error {
+	p, err := s.path(digest)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := os.Chtimes(p, now, now); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return arca.Errorf(arca.ErrNotFound, "blob %s does not exist", digest)
+		}
+		return fmt.Errorf("fsblob: touch %s: %w", digest, err)
+	}
+	return nil
 }
 
 // Walk calls fn for every committed blob, shard by shard, stopping at fn's first error (which

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -250,5 +251,30 @@ func TestWalkSkipsStrayFiles(t *testing.T) {
 func TestNewRejectsEmptyRoot(t *testing.T) {
 	if _, err := fsblob.New(""); !errors.Is(err, arca.ErrInvalid) {
 		t.Errorf("New(\"\") error = %v, want arca.ErrInvalid", err)
+	}
+}
+
+func TestTouchRenewsGracePeriod(t *testing.T) {
+	s := newStore(t)
+	ctx := t.Context()
+	info := blobtest.Put(t, s, []byte("touched"), arca.Checksums{})
+	p := filepath.Join(s.Root(), "sha256", info.Digest[:2], info.Digest)
+	old := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(p, old, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Touch(ctx, info.Digest); err != nil {
+		t.Fatal(err)
+	}
+	deleted, err := s.DeleteIfOlder(ctx, info.Digest, time.Now().Add(-time.Hour))
+	if err != nil || deleted {
+		t.Fatalf("DeleteIfOlder after Touch = %v, %v; want kept", deleted, err)
+	}
+	missing := strings.Repeat("a", 64)
+	if err := s.Touch(ctx, missing); !errors.Is(err, arca.ErrNotFound) {
+		t.Fatalf("Touch(unknown) = %v, want ErrNotFound", err)
+	}
+	if err := s.Touch(ctx, "../x"); !errors.Is(err, arca.ErrInvalid) {
+		t.Fatalf("Touch(invalid) = %v, want ErrInvalid", err)
 	}
 }
