@@ -30,6 +30,12 @@ type server struct {
 // start runs Arca with the given config tweaks.
 func start(t *testing.T, tweak ...func(*config.Config)) *server {
 	t.Helper()
+	return startLogging(t, io.Discard, tweak...)
+}
+
+// startLogging is start with the server's log going to logOut.
+func startLogging(t *testing.T, logOut io.Writer, tweak ...func(*config.Config)) *server {
+	t.Helper()
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
 	cfg.DataDir = t.TempDir()
@@ -38,7 +44,7 @@ func start(t *testing.T, tweak ...func(*config.Config)) *server {
 	for _, f := range tweak {
 		f(&cfg)
 	}
-	a, err := app.Start(context.Background(), cfg, io.Discard)
+	a, err := app.Start(context.Background(), cfg, logOut)
 	if err != nil {
 		t.Fatalf("starting arca: %v", err)
 	}

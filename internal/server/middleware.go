@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -56,12 +57,22 @@ func (w *recorder) ReadFrom(r io.Reader) (int64, error) {
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-type requestIDKey struct{}
-
-func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(requestIDKey{}).(string)
-	return id
+// requestInfo is what the outer middleware learns about a request from the inner ones.
+type requestInfo struct {
+	id   string
+	user string // set by authenticate
 }
+
+type requestInfoKey struct{}
+
+func info(r *http.Request) *requestInfo {
+	if i, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
+		return i
+	}
+	return &requestInfo{}
+}
+
+func requestID(r *http.Request) string { return info(r).id }
 
 // recover turns a panic into a logged 500 instead of a dropped connection.
 func (s *Server) recover(next http.Handler) http.Handler {
@@ -89,12 +100,13 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 		if id == "" {
 			id = prefix + "-" + strconv.FormatUint(seq.Add(1), 36)
 		}
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id))
+		ri := &requestInfo{id: id}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, ri))
 		rec := &recorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		if s.logRequests || s.log.Enabled(r.Context(), -4) {
+		if s.logRequests || s.log.Enabled(r.Context(), slog.LevelDebug) {
 			s.log.Info("request", "id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"bytes", rec.bytes, "user", restapi.PrincipalFrom(r.Context()).Name, "ms", time.Since(start).Milliseconds())
+				"bytes", rec.bytes, "user", ri.user, "ms", time.Since(start).Milliseconds())
 		}
 	})
 }
@@ -125,6 +137,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
+		info(r).user = p.Name
 		next.ServeHTTP(w, r.WithContext(restapi.WithPrincipal(r.Context(), p)))
 	})
 }
