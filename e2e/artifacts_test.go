@@ -172,6 +172,10 @@ func TestFoldersAndListing(t *testing.T) {
 			t.Errorf("listing lacks %s:\n%s", want, r.body)
 		}
 	}
+	if top := s.must(200, req{method: "GET", path: "/"}).text(); !strings.Contains(top, `<a href="libs/">libs/</a>`) {
+		t.Errorf("repository index:\n%s", top)
+	}
+	s.must(401, req{method: "GET", path: "/", user: "-"})
 	root := s.must(200, req{method: "GET", path: "/libs/"}).text()
 	if !strings.Contains(root, `<a href="empty/">empty/</a>`) {
 		t.Errorf("root listing:\n%s", root)

@@ -116,6 +116,39 @@ func (a *API) serveChecksum(w http.ResponseWriter, r *http.Request, rep repo.Rep
 	return false, nil
 }
 
+// BrowseRoot handles GET /artifactory/: the repositories the caller can read, as the same plain
+// anchors as a folder listing.
+func (a *API) BrowseRoot(w http.ResponseWriter, r *http.Request) error {
+	if PrincipalFrom(r.Context()).Anonymous && !a.canRead(r, "", "") {
+		return arca.Errorf(arca.ErrUnauthorized, "authentication is required")
+	}
+	var names []string
+	for _, cfg := range a.Repos.List() {
+		if a.canRead(r, cfg.Key(), "") {
+			names = append(names, cfg.Key()+"/")
+		}
+	}
+	return writeListing(w, r, "Repositories", names)
+}
+
+// writeListing writes an HTML index whose anchors' text equals their href.
+func writeListing(w http.ResponseWriter, r *http.Request, title string, names []string) error {
+	title = html.EscapeString(title)
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html>\n<head><title>Index of %s</title></head>\n<body>\n<h1>Index of %s</h1>\n<pre>", title, title)
+	for _, name := range names {
+		fmt.Fprintf(&b, "<a href=\"%s\">%s</a>\n", html.EscapeString(escapePath(name)), html.EscapeString(name))
+	}
+	b.WriteString("</pre>\n</body>\n</html>\n")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return nil
+	}
+	_, err := w.Write([]byte(b.String()))
+	return err
+}
+
 // listFolder answers a folder GET with a simple HTML page of plain anchors whose text equals
 // the href, the form other Artifactory-compatible instances parse (listRemoteFolderItems).
 func (a *API) listFolder(w http.ResponseWriter, r *http.Request, rep repo.Repository, rp repoPath) error {
@@ -127,27 +160,18 @@ func (a *API) listFolder(w http.ResponseWriter, r *http.Request, rep repo.Reposi
 	if err != nil {
 		return err
 	}
-	title := html.EscapeString(rp.Repo + "/" + rp.Path)
-	var b strings.Builder
-	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html>\n<head><title>Index of %s</title></head>\n<body>\n<h1>Index of %s</h1>\n<pre>", title, title)
+	var names []string
 	if rp.Path != "" {
-		b.WriteString("<a href=\"../\">../</a>\n")
+		names = append(names, "../")
 	}
 	for _, c := range children {
 		name := c.Name()
 		if c.Folder {
 			name += "/"
 		}
-		fmt.Fprintf(&b, "<a href=\"%s\">%s</a>\n", html.EscapeString(escapePath(name)), html.EscapeString(name))
+		names = append(names, name)
 	}
-	b.WriteString("</pre>\n</body>\n</html>\n")
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	_, err = w.Write([]byte(b.String()))
-	return err
+	return writeListing(w, r, rp.Repo+"/"+rp.Path, names)
 }
 
 // Deploy handles PUT /artifactory/{repo}/{path}[;props]: a file (body, or by checksum with

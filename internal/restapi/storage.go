@@ -85,7 +85,6 @@ func folderInfo(base string, it arca.Item, children []arca.Item) folderInfoJSON 
 	return f
 }
 
-
 // StorageGet handles GET /api/storage/{repo}/{path} with its query modes: ?properties, ?stats,
 // ?list, or plain file/folder info.
 func (a *API) StorageGet(w http.ResponseWriter, r *http.Request) error {

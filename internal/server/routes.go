@@ -59,7 +59,8 @@ func (s *Server) routes(mux *http.ServeMux, a *restapi.API) {
 	mux.Handle("POST /artifactory/api/security/users/{name}", h(a.PutUser))
 	mux.Handle("DELETE /artifactory/api/security/users/{name}", h(a.DeleteUser))
 
-	// Plain repository paths: download, deploy, delete.
+	// Plain repository paths: browse, download, deploy, delete.
+	mux.Handle("GET /artifactory/{$}", h(a.BrowseRoot))
 	mux.Handle("GET /artifactory/{path...}", h(a.Download))
 	mux.Handle("PUT /artifactory/{path...}", h(a.Deploy))
 	mux.Handle("DELETE /artifactory/{path...}", h(a.DeleteItem))
