@@ -1,0 +1,438 @@
+#!/usr/bin/env bash
+# Side-by-side download benchmark: Arca versus nginx serving the same bytes, under wrk.
+#
+#   bash bench/download.sh
+#
+# Measures authenticated GETs of a 1 KiB and a 10 MiB artifact from a local generic
+# repository in Arca, and the same two files served by nginx (with basic auth) at the same
+# URL path, then prints req/s and throughput for both and the ratios arca/nginx against the
+# design targets. It is a measurement, not a test: it exits 0 whatever the figures, and
+# non-zero only when the setup fails. See bench/README.md for the knobs.
+set -euo pipefail
+
+DURATION=${DURATION:-10}          # seconds of each measured wrk run
+WARMUP=${WARMUP:-2}               # seconds of the warm-up run before each measurement
+CONNECTIONS=${CONNECTIONS:-32}    # wrk -c
+THREADS=${THREADS:-2}             # wrk -t
+PIN=${PIN:-auto}                  # auto|1|0: pin wrk and the servers to disjoint cores with taskset
+NGINX_AUTH=${NGINX_AUTH:-sha}     # sha|apr1|plain|none: how nginx's htpasswd stores the password
+SIZES=${SIZES:-"1k 10m"}          # which of the two files to measure
+ROUNDS=${ROUNDS:-3}               # interleaved nginx/arca rounds per size; medians are reported
+# ARCA_BIN=path: use this arca binary instead of building ./cmd/arca; KEEP_TMP=1: keep the temp
+# dir; WRK_OUT=file: save wrk's raw output there.
+ARCA_PASSWORD=secret
+
+# Design targets: arca/nginx ratios.
+TARGET_1K_RPS=0.75
+TARGET_10M_MBPS=0.95
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "download.sh: $*"; exit 1; }
+
+for v in DURATION WARMUP CONNECTIONS THREADS ROUNDS; do
+	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
+done
+[[ $DURATION -ge 1 && $CONNECTIONS -ge 1 && $THREADS -ge 1 && $ROUNDS -ge 1 ]] || die "DURATION, CONNECTIONS, THREADS and ROUNDS must be >= 1"
+[[ $CONNECTIONS -ge $THREADS ]] || die "CONNECTIONS ($CONNECTIONS) must be >= THREADS ($THREADS)"
+
+declare -A size_label=([1k]="1 KiB" [10m]="10 MiB")
+for s in $SIZES; do [[ -n ${size_label[$s]:-} ]] || die "SIZES: unknown size '$s' (use 1k and/or 10m)"; done
+[[ -n ${SIZES// /} ]] || die "SIZES is empty"
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_root=$(cd "$script_dir/.." && pwd)
+[[ -f $repo_root/go.mod && -d $repo_root/cmd/arca ]] || die "cannot find the repository root (go.mod, cmd/arca) above $script_dir"
+
+# ---------------------------------------------------------------- tools
+need_install=()
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_install+=(nginx-light)
+command -v wrk >/dev/null 2>&1 || need_install+=(wrk)
+if ((${#need_install[@]})); then
+	if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+		say "installing ${need_install[*]} ..."
+		apt-get update -qq >/dev/null || die "apt-get update failed"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_install[@]}" >/dev/null ||
+			die "apt-get install ${need_install[*]} failed"
+	else
+		die "missing ${need_install[*]}: install them, e.g. 'sudo apt-get install --no-install-recommends ${need_install[*]}', and run again"
+	fi
+fi
+NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+[[ -n ${ARCA_BIN:-} ]] || command -v go >/dev/null 2>&1 || die "go is not on PATH"
+command -v curl >/dev/null 2>&1 || die "curl is required"
+command -v sha256sum >/dev/null 2>&1 || die "sha256sum is required"
+
+# ---------------------------------------------------------------- temp dir and cleanup
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/arca-bench.XXXXXX")
+pids=()
+cleanup() {
+	local rc=$?
+	set +e
+	[[ -n ${wrk_pid:-} ]] && kill -TERM "$wrk_pid" 2>/dev/null && wait "$wrk_pid" 2>/dev/null
+	for p in "${pids[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	if [[ -f $TMP/nginx.pid ]]; then # a master that outlived its parent shell (should not happen)
+		p=$(cat "$TMP/nginx.pid" 2>/dev/null) && [[ -n $p ]] && kill -QUIT "$p" 2>/dev/null
+	fi
+	if [[ $rc -eq 1 && ${KEEP_TMP:-0} == 0 ]]; then
+		for f in "$TMP/arca.log" "$TMP/nginx-error.log"; do
+			[[ -s $f ]] && { say "--- last lines of $(basename "$f"):"; tail -n 20 "$f" >&2; }
+		done
+	fi
+	if [[ ${KEEP_TMP:-0} != 0 ]]; then say "kept $TMP"; else rm -rf "$TMP"; fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- CPU pinning
+ncpu=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+pin=0
+case $PIN in
+auto) command -v taskset >/dev/null 2>&1 && ((ncpu >= 2)) && pin=1 ;;
+1 | yes | true) command -v taskset >/dev/null 2>&1 || die "PIN=1 but taskset is missing"
+	((ncpu >= 2)) || die "PIN=1 needs at least 2 CPUs"
+	pin=1 ;;
+0 | no | false) ;;
+*) die "PIN must be auto, 1 or 0" ;;
+esac
+# The CPUs this process may use (cgroups or an outer taskset may restrict them).
+mapfile -t cpus < <(awk '/^Cpus_allowed_list/ {print $2}' /proc/self/status 2>/dev/null | tr ',' '\n' |
+	awk -F- '{ if (NF == 2) for (i = $1; i <= $2; i++) print i; else if ($1 != "") print $1 }')
+((${#cpus[@]})) || cpus=($(seq 0 $((ncpu - 1))))
+if ((pin)) && ((${#cpus[@]} < 2)); then pin=0; fi
+if ((pin)); then
+	# wrk gets the last allowed CPU; the server under test gets all the others.
+	wrk_cpus=${cpus[-1]}
+	srv_list=("${cpus[@]:0:${#cpus[@]}-1}")
+	srv_cpus=$(IFS=,; echo "${srv_list[*]}")
+	srv_ncpu=${#srv_list[@]}
+	srv_run=(taskset -c "$srv_cpus")
+	wrk_run=(taskset -c "$wrk_cpus")
+	pin_desc="pinned: servers on CPU $srv_cpus, wrk on CPU $wrk_cpus (taskset)"
+else
+	srv_ncpu=${#cpus[@]}
+	srv_run=()
+	wrk_run=()
+	pin_desc="not pinned: wrk and the server share all ${#cpus[@]} CPUs"
+fi
+
+# A free loopback TCP port (the kernel picks it; there is a small race until we bind it).
+free_port() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' && return
+	fi
+	local p
+	for _ in $(seq 100); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+	done
+	return 1
+}
+
+wait_http() { # url pid: wait until anything answers over HTTP (max ~15 s) while pid lives
+	for _ in $(seq 150); do
+		curl -s -o /dev/null --max-time 1 "$1" && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------- build and start Arca
+if [[ -n ${ARCA_BIN:-} ]]; then
+	[[ -x $ARCA_BIN ]] || die "ARCA_BIN=$ARCA_BIN is not an executable"
+	cp "$ARCA_BIN" "$TMP/arca"
+else
+	say "building arca ..."
+	(cd "$repo_root" && go build -o "$TMP/arca" ./cmd/arca) || die "go build ./cmd/arca failed"
+fi
+
+mkdir -p "$TMP/data" "$TMP/www/artifactory/bench-local/f"
+arca_port=$(free_port) || die "no free port for arca"
+ARCA_ADMIN_PASSWORD=$ARCA_PASSWORD ${srv_run[@]+"${srv_run[@]}"} "$TMP/arca" serve \
+	--listen "127.0.0.1:$arca_port" --data-dir "$TMP/data" >"$TMP/arca.log" 2>&1 &
+pids+=($!)
+arca_base=http://127.0.0.1:$arca_port/artifactory
+wait_http "$arca_base/api/system/ping" "${pids[-1]}" || die "arca did not start on port $arca_port (see its log below)"
+
+acurl() { curl -sS --fail-with-body --max-time 120 -u "admin:$ARCA_PASSWORD" "$@"; }
+acurl -o /dev/null -X PUT -H 'Content-Type: application/json' "$arca_base/api/repositories/bench-local" \
+	-d '{"key":"bench-local","rclass":"local","packageType":"generic"}' || die "could not create repository bench-local"
+
+# ---------------------------------------------------------------- the files
+www=$TMP/www/artifactory/bench-local/f
+head -c 1024 /dev/urandom >"$www/1k.bin"
+head -c $((10 * 1024 * 1024)) /dev/urandom >"$www/10m.bin"
+for s in 1k 10m; do
+	acurl -o /dev/null -T "$www/$s.bin" "$arca_base/bench-local/f/$s.bin" || die "could not deploy $s.bin to arca"
+done
+
+# ---------------------------------------------------------------- nginx
+auth_note=""
+htpasswd_line() { # scheme -> "admin:<hash>" on stdout, or fail
+	case $1 in
+	sha) # {SHA}base64(sha1(password)): one cheap hash per request, like a cached credential check
+		if command -v openssl >/dev/null 2>&1; then
+			printf 'admin:{SHA}%s\n' "$(printf '%s' "$ARCA_PASSWORD" | openssl dgst -sha1 -binary | base64)"
+		elif command -v python3 >/dev/null 2>&1; then
+			python3 -c 'import base64,hashlib,sys; print("admin:{SHA}"+base64.b64encode(hashlib.sha1(sys.argv[1].encode()).digest()).decode())' "$ARCA_PASSWORD"
+		else return 1; fi ;;
+	apr1) # Apache MD5-crypt: 1000 MD5 rounds on every request (nginx does not cache)
+		if command -v openssl >/dev/null 2>&1; then
+			printf 'admin:%s\n' "$(openssl passwd -apr1 "$ARCA_PASSWORD")"
+		elif command -v python3 >/dev/null 2>&1 && python3 -c 'import crypt' 2>/dev/null; then
+			python3 -W ignore -c 'import crypt,sys; print("admin:"+crypt.crypt(sys.argv[1], crypt.mksalt(crypt.METHOD_MD5)))' "$ARCA_PASSWORD"
+		else return 1; fi ;;
+	plain) printf 'admin:{PLAIN}%s\n' "$ARCA_PASSWORD" ;;
+	*) return 1 ;;
+	esac
+}
+auth_conf=""
+case $NGINX_AUTH in
+sha | apr1 | plain)
+	if htpasswd_line "$NGINX_AUTH" >"$TMP/htpasswd" 2>/dev/null && [[ -s $TMP/htpasswd ]]; then
+		auth_conf="auth_basic \"bench\"; auth_basic_user_file $TMP/htpasswd;"
+		auth_note="nginx requires basic auth too (htpasswd scheme: $NGINX_AUTH)"
+	else
+		auth_note="WARNING: neither openssl nor python3 could make an htpasswd entry: nginx serves WITHOUT auth (not like for like)"
+	fi ;;
+none) auth_note="nginx serves WITHOUT auth (NGINX_AUTH=none): not like for like" ;;
+*) die "NGINX_AUTH must be sha, apr1, plain or none" ;;
+esac
+
+nginx_port=$(free_port) || die "no free port for nginx"
+mkdir -p "$TMP/nginx"
+user_line=""
+[[ $(id -u) -eq 0 ]] && user_line="user root;" # workers must read the 0700 temp dir
+# worker_processes: one per CPU the server may use ("auto" would count all online CPUs in
+# nginx < 1.25 even when pinned to fewer).
+cat >"$TMP/nginx.conf" <<EOF
+daemon off;
+$user_line
+worker_processes $srv_ncpu;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx-error.log warn;
+events {
+    worker_connections 4096;
+}
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    default_type application/octet-stream;
+    client_body_temp_path $TMP/nginx/client_body;
+    proxy_temp_path $TMP/nginx/proxy;
+    fastcgi_temp_path $TMP/nginx/fastcgi;
+    uwsgi_temp_path $TMP/nginx/uwsgi;
+    scgi_temp_path $TMP/nginx/scgi;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        root $TMP/www;
+        location / {
+            $auth_conf
+        }
+    }
+}
+EOF
+${srv_run[@]+"${srv_run[@]}"} "$NGINX" -e "$TMP/nginx-error.log" -p "$TMP/nginx" -c "$TMP/nginx.conf" \
+	>"$TMP/nginx.out" 2>&1 &
+pids+=($!)
+nginx_base=http://127.0.0.1:$nginx_port/artifactory
+wait_http "http://127.0.0.1:$nginx_port/" "${pids[-1]}" || { cat "$TMP/nginx.out" >&2; die "nginx did not start on port $nginx_port"; }
+
+# ---------------------------------------------------------------- identical bytes?
+for s in 1k 10m; do
+	want=$(sha256sum <"$www/$s.bin" | cut -d' ' -f1)
+	a=$(acurl "$arca_base/bench-local/f/$s.bin" | sha256sum | cut -d' ' -f1) || die "arca GET $s.bin failed"
+	n=$(curl -sS --fail --max-time 60 -u "admin:$ARCA_PASSWORD" "$nginx_base/bench-local/f/$s.bin" | sha256sum | cut -d' ' -f1) ||
+		die "nginx GET $s.bin failed"
+	[[ $a == "$want" ]] || die "arca serves different bytes for $s.bin (sha256 $a, want $want)"
+	[[ $n == "$want" ]] || die "nginx serves different bytes for $s.bin (sha256 $n, want $want)"
+done
+# Auth really is enforced on both (a wrong password must not get the file).
+for base in "$arca_base" "$nginx_base"; do
+	[[ -z $auth_conf && $base == "$nginx_base" ]] && continue
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -u admin:wrong "$base/bench-local/f/1k.bin")
+	[[ $code == 401 ]] || say "note: $base answered $code (not 401) to a wrong password"
+done
+say "both servers serve identical bytes (sha256 checked for 1k.bin and 10m.bin)"
+
+# ---------------------------------------------------------------- wrk
+auth_header="Authorization: Basic $(printf 'admin:%s' "$ARCA_PASSWORD" | base64)"
+
+# to_mbs VALUE_WITH_UNIT -> MiB/s (wrk prints binary units: B, KB, MB, GB, TB = 1024^n)
+to_mbs() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+		f["B"] = 1 / 1048576; f["KB"] = 1 / 1024; f["MB"] = 1; f["GB"] = 1024; f["TB"] = 1048576
+		if (!(u in f)) { print "?"; exit }
+		printf "%.1f", n * f[u] }'
+}
+# median of the arguments (numbers)
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "?") printf "%.2f", a / b; else print "n/a" }'; }
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r + 0 >= t + 0) print "PASS"; else print "BELOW" }'; }
+
+# cpu_ticks PID: utime+stime, in clock ticks, of PID and its direct children (nginx's
+# workers), read from /proc. Server CPU per request is much less sensitive to other load on
+# the machine than requests per second.
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
+cpu_ticks() {
+	local root=$1 files=() c
+	for c in "$root" $(cat /proc/"$root"/task/*/children 2>/dev/null); do
+		if [[ -r /proc/$c/stat ]]; then files+=("/proc/$c/stat"); fi
+	done
+	((${#files[@]})) || { echo 0; return; }
+	# after "pid (comm) ": $1=state $2=ppid ... $12=utime $13=stime
+	cat "${files[@]}" 2>/dev/null | awk '{ sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
+}
+declare -A server_pid
+
+# wrk_bg SECONDS URL: run wrk into $TMP/wrk.cur, in the background so that a signal reaches
+# our trap at once (bash defers traps until a foreground child ends).
+wrk_pid=""
+wrk_bg() {
+	${wrk_run[@]+"${wrk_run[@]}"} wrk -t"$THREADS" -c"$CONNECTIONS" -d"${1}s" --timeout 10s \
+		-H "$auth_header" "$2" >"$TMP/wrk.cur" 2>&1 &
+	wrk_pid=$!
+	local rc=0
+	wait "$wrk_pid" || rc=$?
+	wrk_pid=""
+	return "$rc"
+}
+
+# Per run: rps[name.size.round], mbs[...], cpu[...] (server CPU µs per request); errors summed
+# per name.size.
+declare -A rps mbs cpu non2xx sockerr
+run_wrk() { # name url size round
+	local name=$1 url=$2 key=$3 round=$4 out
+	if ((WARMUP > 0)); then
+		wrk_bg "$WARMUP" "$url" || true
+	fi
+	say "wrk: round $round/$ROUNDS, $name, ${size_label[$key]}, ${DURATION}s ..."
+	local t0 t1
+	t0=$(cpu_ticks "${server_pid[$name]}")
+	wrk_bg "$DURATION" "$url" || { cat "$TMP/wrk.cur" >&2; die "wrk failed against $name"; }
+	out=$(cat "$TMP/wrk.cur")
+	t1=$(cpu_ticks "${server_pid[$name]}")
+	printf '== round %s: %s %s\n%s\n\n' "$round" "$name" "$key" "$out" >>"$TMP/wrk.txt"
+	local r t n sock
+	r=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+	t=$(awk '/^Transfer\/sec:/ {print $2}' <<<"$out")
+	n=$(awk '/Non-2xx or 3xx responses:/ {print $NF}' <<<"$out")
+	sock=$(awk '/Socket errors:/ { for (i = 3; i <= NF; i += 2) s += $(i + 1) + 0; print s }' <<<"$out")
+	[[ -n $r && -n $t ]] || { say "$out"; die "could not parse wrk output for $name"; }
+	rps[$name.$key.$round]=$(printf '%.0f' "$r")
+	local nreq
+	nreq=$(awk '/ requests in / {print $1}' <<<"$out")
+	cpu[$name.$key.$round]=$(awk -v d=$((t1 - t0)) -v hz="$CLK_TCK" -v n="${nreq:-0}" 'BEGIN { if (n > 0) printf "%.1f", d * 1e6 / hz / n; else print 0 }')
+	mbs[$name.$key.$round]=$(to_mbs "$t")
+	non2xx[$name.$key]=$((${non2xx[$name.$key]:-0} + ${n:-0}))
+	sockerr[$name.$key]=$((${sockerr[$name.$key]:-0} + ${sock:-0}))
+}
+
+server_pid[arca]=${pids[0]}
+server_pid[nginx]=${pids[1]}
+# busy_pct: share of all CPUs busy over 2 s (both servers are idle then: this is other work).
+busy_pct() {
+	local a b
+	a=$(head -1 /proc/stat 2>/dev/null) || { echo "?"; return; }
+	sleep 2
+	b=$(head -1 /proc/stat 2>/dev/null) || { echo "?"; return; }
+	awk -v a="$a" -v b="$b" 'BEGIN {
+		n = split(a, x, " "); split(b, y, " ")
+		for (i = 2; i <= n && i <= 9; i++) { d = y[i] - x[i]; tot += d; if (i == 5 || i == 6) idle += d }
+		if (tot > 0) printf "%.0f", 100 * (tot - idle) / tot; else print "?" }'
+}
+busy_before=$(busy_pct)
+for s in $SIZES; do
+	for ((round = 1; round <= ROUNDS; round++)); do
+		# Alternate which server goes first, so a drift in background load hits both alike.
+		if ((round % 2)); then order=(nginx arca); else order=(arca nginx); fi
+		for name in "${order[@]}"; do
+			if [[ $name == nginx ]]; then base=$nginx_base; else base=$arca_base; fi
+			run_wrk "$name" "$base/bench-local/f/$s.bin" "$s" "$round"
+		done
+	done
+done
+busy_after=$(busy_pct)
+# Arca still alive and healthy after the load?
+kill -0 "${pids[0]}" 2>/dev/null || die "arca died during the benchmark"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$arca_base/api/system/ping") || true
+[[ $code == 200 ]] || say "note: arca's ping answered '$code' after the benchmark"
+
+# ---------------------------------------------------------------- report
+echo
+echo "Arca vs nginx: authenticated GET from a local generic repository"
+echo "  $(date -u '+%Y-%m-%d %H:%M UTC'); $(uname -sr); $ncpu CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown CPU))"
+echo "  wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up, keep-alive, $ROUNDS interleaved round(s), medians shown"
+echo "  $pin_desc"
+echo "  nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') with $srv_ncpu worker(s), sendfile, tcp_nopush; $auth_note"
+echo "  arca $("$TMP/arca" version 2>/dev/null | awk '{print $2}') ($(go version 2>/dev/null | awk '{print $3}')), GOMAXPROCS from its CPU set"
+echo "  other CPU use on the machine (all CPUs, 2 s sample): ${busy_before}% before, ${busy_after}% after"
+echo
+printf '%-7s | %11s %11s %6s | %10s %10s %6s\n' size "nginx req/s" "arca req/s" ratio "nginx MB/s" "arca MB/s" ratio
+printf '%s\n' "--------+--------------------------------+-----------------------------"
+declare -A rr rm spread n_c a_c
+for s in $SIZES; do
+	nr=() ar=() nm=() am=() pr=() pm=() nc=() ac=()
+	for ((round = 1; round <= ROUNDS; round++)); do
+		nr+=("${rps[nginx.$s.$round]}") ar+=("${rps[arca.$s.$round]}")
+		nm+=("${mbs[nginx.$s.$round]}") am+=("${mbs[arca.$s.$round]}")
+		nc+=("${cpu[nginx.$s.$round]}") ac+=("${cpu[arca.$s.$round]}")
+		pr+=("$(ratio "${rps[arca.$s.$round]}" "${rps[nginx.$s.$round]}")")
+		pm+=("$(ratio "${mbs[arca.$s.$round]}" "${mbs[nginx.$s.$round]}")")
+	done
+	n_r=$(median "${nr[@]}") a_r=$(median "${ar[@]}") n_m=$(median "${nm[@]}") a_m=$(median "${am[@]}")
+	n_c[$s]=$(median "${nc[@]}") a_c[$s]=$(median "${ac[@]}")
+	rr[$s]=$(ratio "$a_r" "$n_r")
+	rm[$s]=$(ratio "$a_m" "$n_m")
+	spread[$s]="req/s ratio per round: ${pr[*]}; MB/s ratio per round: ${pm[*]}"
+	printf '%-7s | %11.0f %11.0f %6s | %10.1f %10.1f %6s\n' "${size_label[$s]}" "$n_r" "$a_r" "${rr[$s]}" "$n_m" "$a_m" "${rm[$s]}"
+done
+echo "(MB/s = MiB/s of wrk's Transfer/sec, headers included)"
+if ((ROUNDS > 1)); then
+	for s in $SIZES; do echo "  ${size_label[$s]}: ${spread[$s]}"; done
+fi
+echo
+echo "Server CPU time per request (user+system, µs; lower is better; little affected by other load):"
+printf '%-7s | %11s %11s %6s\n' size nginx arca "arca/nginx"
+for s in $SIZES; do
+	printf '%-7s | %11.0f %11.0f %6s\n' "${size_label[$s]}" "${n_c[$s]}" "${a_c[$s]}" "$(ratio "${a_c[$s]}" "${n_c[$s]}")"
+done
+echo
+echo "Design targets:"
+if [[ -n ${rr[1k]:-} ]]; then
+	printf '  1 KiB  req/s      arca/nginx >= %s: %s (%s)\n' "$TARGET_1K_RPS" "$(verdict "${rr[1k]}" "$TARGET_1K_RPS")" "${rr[1k]}"
+fi
+if [[ -n ${rm[10m]:-} ]]; then
+	printf '  10 MiB throughput arca/nginx >= %s: %s (%s)\n' "$TARGET_10M_MBPS" "$(verdict "${rm[10m]}" "$TARGET_10M_MBPS")" "${rm[10m]}"
+fi
+echo
+anom=""
+for s in $SIZES; do
+	for name in nginx arca; do
+		if ((${non2xx[$name.$s]:-0} || ${sockerr[$name.$s]:-0})); then
+			anom+="  $name ${size_label[$s]}: ${non2xx[$name.$s]:-0} non-2xx/3xx responses, ${sockerr[$name.$s]:-0} socket errors (all rounds)"$'\n'
+		fi
+	done
+done
+if [[ -n $anom ]]; then
+	printf 'Errors under load (wrk):\n%s' "$anom"
+else
+	echo "No non-2xx/3xx responses or socket errors under load."
+fi
+if awk -v a="$busy_before" -v b="$busy_after" 'BEGIN { exit !(a + 0 > 10 || b + 0 > 10) }'; then
+	echo "WARNING: other processes were using the CPUs (${busy_before}% before, ${busy_after}% after): req/s and MB/s"
+	echo "are noisy (see the per-round ratios); CPU time per request is the more reliable comparison."
+fi
+if [[ -n ${WRK_OUT:-} ]]; then cp "$TMP/wrk.txt" "$WRK_OUT" && echo "raw wrk output: $WRK_OUT"; fi
+exit 0
