@@ -58,6 +58,30 @@ func startLogging(t *testing.T, logOut io.Writer, tweak ...func(*config.Config))
 	return &server{t: t, app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir}
 }
 
+// startBench starts Arca for a benchmark with one local repository "bench".
+func startBench(b *testing.B) *server {
+	b.Helper()
+	cfg := config.Default()
+	cfg.Listen = "127.0.0.1:0"
+	cfg.DataDir = b.TempDir()
+	cfg.AdminPassword = adminPassword
+	cfg.LogLevel = "warn"
+	a, err := app.Start(context.Background(), cfg, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = a.Shutdown(context.Background()) })
+	s := &server{app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir}
+	r, _ := http.NewRequest("PUT", s.base+"/api/repositories/bench", strings.NewReader(`{"rclass":"local","packageType":"generic"}`))
+	r.SetBasicAuth("admin", adminPassword)
+	res, err := http.DefaultClient.Do(r)
+	if err != nil || res.StatusCode != 200 {
+		b.Fatalf("creating the repository: %v %v", err, res)
+	}
+	res.Body.Close()
+	return s
+}
+
 // req is one request: method, path under /artifactory, optional body and headers.
 type req struct {
 	method string

@@ -20,9 +20,13 @@ import (
 
 	"arca"
 	"arca/internal/auth"
+	"arca/internal/blob"
+	"arca/internal/blob/blobcache"
 	"arca/internal/blob/fsblob"
 	"arca/internal/config"
 	"arca/internal/gc"
+	"arca/internal/meta"
+	"arca/internal/meta/itemcache"
 	"arca/internal/meta/sqlstore"
 	"arca/internal/repo"
 	"arca/internal/restapi"
@@ -41,7 +45,7 @@ type App struct {
 	AdminPasswordFile string
 
 	srv   *http.Server
-	store *sqlstore.Store
+	store meta.Store
 	done  chan error
 	stop  context.CancelFunc
 	// flushed is closed when the statistics flusher has made its final flush.
@@ -58,10 +62,12 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the data directory: %w", err)
 	}
-	store, err := sqlstore.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "arca.db"))
+	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "arca.db"))
 	if err != nil {
 		return nil, fmt.Errorf("opening the metadata database: %w", err)
 	}
+	// Every write goes through this process, so item metadata can be cached (see itemcache).
+	store := itemcache.New(db, 100_000, 10*time.Minute)
 	a := &App{store: store, done: make(chan error, 1), flushed: make(chan struct{})}
 	ok := false
 	defer func() {
@@ -69,11 +75,13 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 			store.Close()
 		}
 	}()
-	blobs, err := fsblob.New(filepath.Join(cfg.DataDir, "blobs"))
+	files, err := fsblob.New(filepath.Join(cfg.DataDir, "blobs"))
 	if err != nil {
 		return nil, fmt.Errorf("opening the blob store: %w", err)
 	}
-	if n, err := blobs.CleanTemp(time.Hour); err != nil {
+	// Small blobs are served from memory: 64 MiB of blobs up to 64 KiB each.
+	blobs := blobcache.New(files, 64<<10, 64<<20)
+	if n, err := files.CleanTemp(time.Hour); err != nil {
 		log.Warn("cleaning stale uploads", "err", err)
 	} else if n > 0 {
 		log.Info("removed stale partial uploads", "count", n)
@@ -160,7 +168,7 @@ func (a *App) Shutdown(ctx context.Context) error {
 
 // collectGarbage removes unreferenced blobs periodically. The grace period protects blobs of
 // uploads that committed their bytes but not yet their item row.
-func collectGarbage(ctx context.Context, blobs *fsblob.Store, store *sqlstore.Store, log *slog.Logger) {
+func collectGarbage(ctx context.Context, blobs blob.Collector, store meta.Items, log *slog.Logger) {
 	t := time.NewTicker(6 * time.Hour)
 	defer t.Stop()
 	for {
@@ -180,7 +188,7 @@ func collectGarbage(ctx context.Context, blobs *fsblob.Store, store *sqlstore.St
 
 // loadSwitches reads the run-time switches: a value set through the API (persisted in the
 // settings) wins over the configuration's default.
-func loadSwitches(ctx context.Context, store *sqlstore.Store, cfg config.Config) (*restapi.Switches, error) {
+func loadSwitches(ctx context.Context, store meta.Settings, cfg config.Config) (*restapi.Switches, error) {
 	sw := &restapi.Switches{}
 	sw.Anonymous.Store(cfg.AnonymousAccess)
 	v, err := store.GetSetting(ctx, restapi.SettingAnonymous)

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"arca"
@@ -48,17 +49,47 @@ type API struct {
 	Log      *slog.Logger
 }
 
-type principalKey struct{}
+// RequestState is what the server learns about a request while handling it: its id, and the
+// principal authentication resolved. The server puts one in the context per request, so
+// handlers and the middleware that logs share it without deriving the context twice.
+type RequestState struct {
+	// ID is the client's X-Request-Id; without one, RequestID derives an id from Prefix and Seq
+	// (only when it is needed: logging or an error).
+	ID        string
+	Prefix    string
+	Seq       uint64
+	Principal auth.Principal
+	// Authenticated reports that Principal was set by authentication.
+	Authenticated bool
+}
 
-// WithPrincipal returns ctx carrying the authenticated principal.
-func WithPrincipal(ctx context.Context, p auth.Principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
+// RequestID returns the request's id.
+func (st *RequestState) RequestID() string {
+	if st.ID == "" && st.Seq != 0 {
+		st.ID = st.Prefix + "-" + strconv.FormatUint(st.Seq, 36)
+	}
+	return st.ID
+}
+
+type stateKey struct{}
+
+// WithState returns ctx carrying st.
+func WithState(ctx context.Context, st *RequestState) context.Context {
+	return context.WithValue(ctx, stateKey{}, st)
+}
+
+// StateFrom returns the request's state (a fresh, empty one when there is none).
+func StateFrom(ctx context.Context) *RequestState {
+	if st, ok := ctx.Value(stateKey{}).(*RequestState); ok {
+		return st
+	}
+	return &RequestState{}
 }
 
 // PrincipalFrom returns the principal the server authenticated (anonymous when none).
 func PrincipalFrom(ctx context.Context) auth.Principal {
-	if p, ok := ctx.Value(principalKey{}).(auth.Principal); ok {
-		return p
+	if st, ok := ctx.Value(stateKey{}).(*RequestState); ok && st.Authenticated {
+		return st.Principal
 	}
 	return auth.Principal{Name: arca.Anonymous, Anonymous: true}
 }

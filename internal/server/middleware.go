@@ -1,13 +1,14 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,8 +19,9 @@ import (
 // http.ServeContent still reaches the connection's sendfile path through it.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	bytes  int64
+	status  int
+	bytes   int64
+	buffers *sync.Pool // of *[]byte, for copying in-memory bodies
 }
 
 func (w *recorder) WriteHeader(code int) {
@@ -38,41 +40,42 @@ func (w *recorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// ReadFrom implements io.ReaderFrom (sendfile on *os.File bodies).
+// ReadFrom implements io.ReaderFrom. A file body goes to the connection's ReadFrom, which uses
+// sendfile; any other body (a small blob served from memory) is copied through Write, so it
+// joins the headers in the connection's buffer and leaves in a single write.
 func (w *recorder) ReadFrom(r io.Reader) (int64, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
 	var n int64
 	var err error
-	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok && isFile(r) {
 		n, err = rf.ReadFrom(r)
 	} else {
-		n, err = io.Copy(w.ResponseWriter, r)
+		buf := w.buffers.Get().(*[]byte)
+		n, err = io.CopyBuffer(writerOnly{w.ResponseWriter}, r, *buf)
+		w.buffers.Put(buf)
 	}
 	w.bytes += n
 	return n, err
 }
 
+// isFile reports whether r is (a limited view of) an *os.File, the case sendfile serves.
+func isFile(r io.Reader) bool {
+	if lr, ok := r.(*io.LimitedReader); ok {
+		r = lr.R
+	}
+	_, ok := r.(*os.File)
+	return ok
+}
+
+// writerOnly hides a writer's ReadFrom so io.CopyBuffer uses the buffer.
+type writerOnly struct{ io.Writer }
+
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// requestInfo is what the outer middleware learns about a request from the inner ones.
-type requestInfo struct {
-	id   string
-	user string // set by authenticate
-}
-
-type requestInfoKey struct{}
-
-func info(r *http.Request) *requestInfo {
-	if i, ok := r.Context().Value(requestInfoKey{}).(*requestInfo); ok {
-		return i
-	}
-	return &requestInfo{}
-}
-
-func requestID(r *http.Request) string { return info(r).id }
+func requestID(r *http.Request) string { return restapi.StateFrom(r.Context()).RequestID() }
 
 // recover turns a panic into a logged 500 instead of a dropped connection.
 func (s *Server) recover(next http.Handler) http.Handler {
@@ -96,29 +99,27 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 	prefix := strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := r.Header.Get("X-Request-Id")
-		if id == "" {
-			id = prefix + "-" + strconv.FormatUint(seq.Add(1), 36)
-		}
-		ri := &requestInfo{id: id}
-		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, ri))
-		rec := &recorder{ResponseWriter: w}
+		st := &restapi.RequestState{ID: r.Header.Get("X-Request-Id"), Seq: seq.Add(1), Prefix: prefix}
+		r = r.WithContext(restapi.WithState(r.Context(), st))
+		rec := &recorder{ResponseWriter: w, buffers: &s.buffers}
 		next.ServeHTTP(rec, r)
 		if s.logRequests || s.log.Enabled(r.Context(), slog.LevelDebug) {
-			s.log.Info("request", "id", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
-				"bytes", rec.bytes, "user", ri.user, "ms", time.Since(start).Milliseconds())
+			s.log.Info("request", "id", st.RequestID(), "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"bytes", rec.bytes, "user", restapi.PrincipalFrom(r.Context()).Name, "ms", time.Since(start).Milliseconds())
 		}
 	})
 }
 
-// headers sets the headers Artifactory puts on every response.
+// headers sets the headers Artifactory puts on every response. The value slices are shared by
+// all responses: they are never written into (their capacity is capped, so Add reallocates).
 func (s *Server) headers(next http.Handler) http.Handler {
-	server := "Artifactory/" + restapi.Version
+	shared := func(v string) []string { return []string{v}[:1:1] }
+	id, server := shared(s.api.InstanceID), shared("Artifactory/"+restapi.Version)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Artifactory-Id", s.api.InstanceID)
-		h.Set("X-Artifactory-Node-Id", s.api.InstanceID)
-		h.Set("Server", server)
+		h["X-Artifactory-Id"] = id
+		h["X-Artifactory-Node-Id"] = id
+		h["Server"] = server
 		next.ServeHTTP(w, r)
 	})
 }
@@ -137,7 +138,8 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.renderError(w, r, err)
 			return
 		}
-		info(r).user = p.Name
-		next.ServeHTTP(w, r.WithContext(restapi.WithPrincipal(r.Context(), p)))
+		st := restapi.StateFrom(r.Context())
+		st.Principal, st.Authenticated = p, true
+		next.ServeHTTP(w, r)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"arca"
 	"arca/internal/auth"
@@ -22,6 +23,7 @@ type Server struct {
 	log         *slog.Logger
 	logRequests bool
 	handler     http.Handler
+	buffers     sync.Pool // of *[]byte: scratch buffers for copying in-memory bodies
 }
 
 // Options configure a Server.
@@ -33,6 +35,7 @@ type Options struct {
 // New builds the server around api.
 func New(api *restapi.API, authn *auth.Authenticator, log *slog.Logger, opt Options) *Server {
 	s := &Server{api: api, authn: authn, log: log, logRequests: opt.LogRequests}
+	s.buffers.New = func() any { b := make([]byte, 32<<10); return &b }
 	mux := http.NewServeMux()
 	s.routes(mux, api)
 	s.handler = s.recover(s.requestLog(s.headers(s.authenticate(mux))))

@@ -1,0 +1,160 @@
+// Package blobcache is a blob.Store decorator that keeps the content of small blobs in memory.
+//
+// Blobs are immutable and addressed by their digest, so a cached copy can never be stale; only
+// Delete drops an entry. Serving a small file from memory saves the open, seeks, sendfile and
+// close that dominate the cost of a small download, and lets the server send headers and body
+// in one write. Large blobs are passed through untouched (still an *os.File, for sendfile).
+package blobcache
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"arca"
+	"arca/internal/blob"
+)
+
+// Store wraps a blob.Store.
+type Store struct {
+	blob.Store
+	maxBlob  int64 // blobs larger than this are never cached
+	capacity int64 // total bytes cached at most
+
+	mu    sync.RWMutex
+	data  map[string][]byte
+	bytes int64
+}
+
+var (
+	_ blob.Store   = (*Store)(nil)
+	_ blob.Toucher = (*Store)(nil)
+)
+
+// New caches blobs of at most maxBlob bytes, capacity bytes in all.
+func New(inner blob.Store, maxBlob, capacity int64) *Store {
+	return &Store{Store: inner, maxBlob: maxBlob, capacity: capacity, data: make(map[string][]byte)}
+}
+
+// memFile is a cached blob opened for reading.
+type memFile struct{ *bytes.Reader }
+
+func (memFile) Close() error { return nil }
+
+// Open implements blob.Reader: from memory when cached, else from the inner store, caching the
+// content when the blob is small.
+func (s *Store) Open(ctx context.Context, digest string) (blob.File, error) {
+	s.mu.RLock()
+	b, ok := s.data[digest]
+	s.mu.RUnlock()
+	if ok {
+		return memFile{bytes.NewReader(b)}, nil
+	}
+	f, err := s.Store.Open(ctx, digest)
+	if err != nil {
+		return nil, err
+	}
+	size, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if size > s.maxBlob {
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return f, nil
+	}
+	defer f.Close()
+	b = make([]byte, size)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, err
+	}
+	s.put(digest, b)
+	return memFile{bytes.NewReader(b)}, nil
+}
+
+// put caches b, evicting arbitrary entries (map order is random) to stay within capacity.
+func (s *Store) put(digest string, b []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.data[digest]; ok {
+		return
+	}
+	for k, v := range s.data {
+		if s.bytes+int64(len(b)) <= s.capacity {
+			break
+		}
+		delete(s.data, k)
+		s.bytes -= int64(len(v))
+	}
+	if s.bytes+int64(len(b)) > s.capacity {
+		return
+	}
+	s.data[digest] = b
+	s.bytes += int64(len(b))
+}
+
+// Delete implements blob.Collector and drops the cached copy.
+func (s *Store) Delete(ctx context.Context, digest string) error {
+	s.drop(digest)
+	return s.Store.Delete(ctx, digest)
+}
+
+func (s *Store) drop(digest string) {
+	s.mu.Lock()
+	if v, ok := s.data[digest]; ok {
+		delete(s.data, digest)
+		s.bytes -= int64(len(v))
+	}
+	s.mu.Unlock()
+}
+
+// Cached returns the number of cached blobs and their total size (for metrics and tests).
+func (s *Store) Cached() (n int, size int64) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.data), s.bytes
+}
+
+// Touch forwards to the inner store's blob.Toucher; without one it checks existence.
+func (s *Store) Touch(ctx context.Context, digest string) error {
+	if t, ok := s.Store.(blob.Toucher); ok {
+		return t.Touch(ctx, digest)
+	}
+	_, err := s.Store.Stat(ctx, digest)
+	return err
+}
+
+// ageDeleter is the inner store's optional age-checked delete (used by garbage collection).
+type ageDeleter interface {
+	DeleteIfOlder(ctx context.Context, digest string, cutoff time.Time) (bool, error)
+}
+
+// DeleteIfOlder forwards to the inner store's age-checked delete (without one: Stat, then Delete,
+// which is not atomic) and drops the cached copy when the blob is deleted.
+func (s *Store) DeleteIfOlder(ctx context.Context, digest string, cutoff time.Time) (bool, error) {
+	d, ok := s.Store.(ageDeleter)
+	if !ok {
+		info, err := s.Store.Stat(ctx, digest)
+		if errors.Is(err, arca.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil || !info.ModTime.Before(cutoff) {
+			return false, err
+		}
+		return true, s.Delete(ctx, digest)
+	}
+	deleted, err := d.DeleteIfOlder(ctx, digest, cutoff)
+	if deleted {
+		s.drop(digest)
+	}
+	return deleted, err
+}
