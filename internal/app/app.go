@@ -169,13 +169,15 @@ func (a *App) Shutdown(ctx context.Context) error {
 // collectGarbage removes unreferenced blobs periodically. The grace period protects blobs of
 // uploads that committed their bytes but not yet their item row.
 func collectGarbage(ctx context.Context, blobs blob.Collector, store meta.Items, log *slog.Logger) {
-	t := time.NewTicker(6 * time.Hour)
+	// The first collection runs a few minutes after start (leftovers of a crash), then every 6 h.
+	t := time.NewTimer(5 * time.Minute)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			t.Reset(6 * time.Hour)
 		}
 		res, err := gc.Collect(ctx, blobs, store, 24*time.Hour, time.Now(), log)
 		if err != nil {

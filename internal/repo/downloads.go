@@ -18,7 +18,8 @@ type Downloads struct {
 	store    meta.Stats
 	log      *slog.Logger
 	interval time.Duration
-	max      int
+	max      int // a batch this large is flushed at once
+	limit    int // pending downloads kept at most while the store fails; the oldest go first
 
 	mu      sync.Mutex
 	pending []arca.Download
@@ -28,7 +29,7 @@ type Downloads struct {
 
 // NewDownloads returns a recorder flushing to store.
 func NewDownloads(store meta.Stats, log *slog.Logger) *Downloads {
-	return &Downloads{store: store, log: log, interval: time.Second, max: 1000, kick: make(chan struct{}, 1)}
+	return &Downloads{store: store, log: log, interval: time.Second, max: 1000, limit: 1 << 20, kick: make(chan struct{}, 1)}
 }
 
 // Record counts one download. It never blocks on the store.
@@ -60,6 +61,10 @@ func (d *Downloads) Flush(ctx context.Context) error {
 	if err := d.store.AddDownloads(ctx, batch); err != nil {
 		d.mu.Lock()
 		d.pending = append(batch, d.pending...)
+		if drop := len(d.pending) - d.limit; drop > 0 {
+			d.pending = d.pending[drop:]
+			d.log.Error("dropping download statistics: the store keeps failing", "dropped", drop)
+		}
 		d.mu.Unlock()
 		return err
 	}
