@@ -63,12 +63,23 @@ func (a *API) Download(w http.ResponseWriter, r *http.Request) error {
 		if r.Method != http.MethodHead {
 			// Once the status line is out, a failed copy means the client went away; there is
 			// nothing left to tell it.
-			_, _ = io.Copy(w, f)
+			_, _ = sendBody(w, f, it.Size)
 		}
 		return nil
 	}
 	http.ServeContent(w, r, "", it.Modified, f)
 	return nil
+}
+
+// sendBody copies size bytes of f to w through w's ReadFrom, so that a file reaches the
+// connection's sendfile. (io.Copy would prefer *os.File's WriteTo, which only uses sendfile
+// when writing to a bare socket and otherwise falls back to a read/write loop.)
+func sendBody(w io.Writer, f io.Reader, size int64) (int64, error) {
+	lr := &io.LimitedReader{R: f, N: size}
+	if rf, ok := w.(io.ReaderFrom); ok {
+		return rf.ReadFrom(lr)
+	}
+	return io.Copy(w, lr)
 }
 
 // plainRequest reports a request that http.ServeContent would answer with the whole body:
