@@ -1,0 +1,70 @@
+// Package format defines how a package format (Maven, npm, PyPI, …) plugs into Arca's
+// format-agnostic engines, and the registry that maps a repository's package type to its
+// format. One package per ecosystem implements these interfaces; nothing outside a format's
+// package knows its paths, versions or metadata.
+package format
+
+import "strings"
+
+// Kind tells content paths (immutable artifacts, served from the first member that has them)
+// from metadata paths (indexes and "latest" documents, merged across members).
+type Kind int
+
+// The kinds of path.
+const (
+	Content Kind = iota
+	Metadata
+)
+
+// Path is what a format knows about one repository path.
+type Path struct {
+	Kind Kind
+	// Package is the package the path belongs to ("" when none), the unit the
+	// dependency-confusion guard compares across members.
+	Package string
+	// Snapshot and Release report a path of a snapshot or a release version for formats that
+	// distinguish them (Maven); members that do not handle that kind are skipped. Both false:
+	// the distinction does not apply (checksum files, metadata, other formats).
+	Snapshot bool
+	Release  bool
+}
+
+// Format is one package format.
+type Format interface {
+	// Name is the package type ("generic", "maven", …).
+	Name() string
+	// Classify describes a cleaned repository path ("" is the root).
+	Classify(path string) Path
+}
+
+// Merger is implemented by formats whose metadata documents a virtual repository merges.
+type Merger interface {
+	// Merge combines the documents that members returned for a metadata path, given in
+	// resolution order: where they conflict, the earlier one wins. It returns the merged
+	// document and its media type.
+	Merge(path string, docs [][]byte) (doc []byte, mediaType string, err error)
+}
+
+// Registry maps package types to formats. Types without a format of their own are served as
+// generic, which treats every path as content.
+type Registry struct {
+	formats  map[string]Format
+	fallback Format
+}
+
+// NewRegistry returns a registry of the given formats; fallback serves unknown types.
+func NewRegistry(fallback Format, formats ...Format) *Registry {
+	r := &Registry{formats: map[string]Format{}, fallback: fallback}
+	for _, f := range formats {
+		r.formats[strings.ToLower(f.Name())] = f
+	}
+	return r
+}
+
+// For returns the format of a package type.
+func (r *Registry) For(packageType string) Format {
+	if f, ok := r.formats[strings.ToLower(packageType)]; ok {
+		return f
+	}
+	return r.fallback
+}
