@@ -24,6 +24,8 @@ import (
 	"arca/internal/blob/blobcache"
 	"arca/internal/blob/fsblob"
 	"arca/internal/config"
+	"arca/internal/format"
+	"arca/internal/format/generic"
 	"arca/internal/gc"
 	"arca/internal/meta"
 	"arca/internal/meta/itemcache"
@@ -101,7 +103,8 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if created {
 		a.AdminPasswordFile = pwFile
 	}
-	repos, err := repo.NewRegistry(ctx, store, blobs, time.Now, log)
+	formats := format.NewRegistry(generic.Format{})
+	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, repo.Options{GlobalVirtual: cfg.GlobalVirtual})
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@
 package blob
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"time"
@@ -44,6 +45,13 @@ type Writer interface {
 type File interface {
 	io.ReadSeekCloser
 }
+
+// BytesFile returns b as an open File (for content built in memory, such as merged metadata).
+func BytesFile(b []byte) File { return bytesFile{bytes.NewReader(b)} }
+
+type bytesFile struct{ *bytes.Reader }
+
+func (bytesFile) Close() error { return nil }
 
 // Reader gives access to stored blobs.
 type Reader interface {

@@ -22,6 +22,9 @@ type Config struct {
 	AnonymousAccess bool   // ARCA_ANONYMOUS_ACCESS, --anonymous-access
 	LogLevel        string // ARCA_LOG_LEVEL, --log-level: debug, info, warn, error
 	LogRequests     bool   // ARCA_LOG_REQUESTS, --log-requests: one line per request
+	// GlobalVirtual (ARCA_GLOBAL_VIRTUAL, --global-virtual) serves "repo", a virtual repository
+	// over every local and remote repository. Off by default, as on Artifactory.
+	GlobalVirtual bool
 	// AdminPassword (ARCA_ADMIN_PASSWORD only, never a flag, so it stays out of process
 	// listings) is the first admin's password; empty: generate one.
 	AdminPassword string
@@ -65,6 +68,7 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	boolean(&c.AnonymousAccess, "ARCA_ANONYMOUS_ACCESS")
 	str(&c.LogLevel, "ARCA_LOG_LEVEL")
 	boolean(&c.LogRequests, "ARCA_LOG_REQUESTS")
+	boolean(&c.GlobalVirtual, "ARCA_GLOBAL_VIRTUAL")
 	c.AdminPassword = getenv("ARCA_ADMIN_PASSWORD")
 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -74,6 +78,7 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	fs.BoolVar(&c.AnonymousAccess, "anonymous-access", c.AnonymousAccess, "let unauthenticated requests read (ARCA_ANONYMOUS_ACCESS)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (ARCA_LOG_LEVEL)")
 	fs.BoolVar(&c.LogRequests, "log-requests", c.LogRequests, "log one line per request (ARCA_LOG_REQUESTS)")
+	fs.BoolVar(&c.GlobalVirtual, "global-virtual", c.GlobalVirtual, "serve the global virtual repository 'repo' over all local and remote repositories (ARCA_GLOBAL_VIRTUAL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

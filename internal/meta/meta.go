@@ -89,6 +89,26 @@ type Items interface {
 	FindByChecksum(ctx context.Context, kind, value string, repos []string) ([]arca.Item, error)
 	// BlobReferenced reports whether any item references the blob (for garbage collection).
 	BlobReferenced(ctx context.Context, sha256 string) (bool, error)
+	// FindItems returns the item at exactly path in each of repos that has one, in no particular
+	// order and at most one per repository: what a virtual repository needs to pick the first
+	// member holding a content path, in one indexed lookup instead of one per member. Keys are
+	// matched exactly as stored (the case they were created with); unknown keys, duplicates and
+	// an empty list are not errors. The root ("") is reported as GetItem reports it, once for
+	// each listed repository that exists. When no repository has the path the result is empty
+	// (len 0) with a nil error, never arca.ErrNotFound. FindItems neither keeps nor modifies
+	// repos, and the caller owns the returned slice.
+	FindItems(ctx context.Context, repos []string, path string) ([]arca.Item, error)
+}
+
+// Generations is implemented by stores that can tell when a repository's items changed (the
+// item cache of package itemcache). Discover it with a type assertion.
+type Generations interface {
+	// Generation returns the generation of the items of repo (a key in any case): a strictly
+	// increasing counter that differs after every change to those items. A change counts once
+	// the write that made it has returned, so a value read before reading items that is still
+	// current later proves the items read are still current; a write racing the read can only
+	// make that proof fail, never pass wrongly. Unknown repositories have a generation too.
+	Generation(repo string) uint64
 }
 
 // Props stores item properties.

@@ -2,6 +2,7 @@ package repo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 
 	"arca"
 	"arca/internal/blob"
+	"arca/internal/format"
 	"arca/internal/meta"
 	"arca/internal/repoconfig"
 )
@@ -22,29 +24,54 @@ import (
 //
 // Keys are matched case-insensitively, as the store enforces uniqueness that way.
 type Registry struct {
-	meta  meta.Store
-	blobs blob.Store
-	now   Clock
-	log   *slog.Logger
+	meta    meta.Store
+	blobs   blob.Store
+	formats *format.Registry
+	now     Clock
+	log     *slog.Logger
+	global  bool // serve the global virtual repository "repo"
 
 	mu    sync.RWMutex
 	repos map[string]Repository // lower-case key → repository; includes "<remote>-cache" views
+	ver   uint64                // configuration version: changes with every create/update/delete
+
+	resMu       sync.Mutex
+	resolutions map[string]Resolution // lower-case virtual key → resolution at resVer
+	resVer      uint64
 }
 
+// Options configure a Registry.
+type Options struct {
+	// GlobalVirtual serves "repo", a virtual repository over every local and remote repository
+	// (Artifactory's global virtual repository). Off by default.
+	GlobalVirtual bool
+}
+
+// GlobalVirtualKey is the key of the global virtual repository.
+const GlobalVirtualKey = "repo"
+
 // NewRegistry loads every stored repository.
-func NewRegistry(ctx context.Context, m meta.Store, b blob.Store, now Clock, log *slog.Logger) (*Registry, error) {
-	r := &Registry{meta: m, blobs: b, now: now, log: log, repos: map[string]Repository{}}
+func NewRegistry(ctx context.Context, m meta.Store, b blob.Store, formats *format.Registry, now Clock, log *slog.Logger, opt Options) (*Registry, error) {
+	r := &Registry{meta: m, blobs: b, formats: formats, now: now, log: log, global: opt.GlobalVirtual,
+		repos: map[string]Repository{}, resolutions: map[string]Resolution{}}
 	recs, err := m.ListRepos(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, rec := range recs {
+		if rec.Class == cacheClass {
+			continue // installed with its remote
+		}
 		cfg, err := repoconfig.Load(rec.Config)
 		if err != nil {
 			return nil, fmt.Errorf("loading repository %q: %w", rec.Key, err)
 		}
+		if err := r.ensureCache(ctx, cfg); err != nil {
+			return nil, err
+		}
 		r.install(cfg)
 	}
+	r.installGlobal()
 	return r, nil
 }
 
@@ -54,7 +81,8 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 	case repoconfig.Remote:
 		return NewRemote(cfg, NewLocal(cfg, cfg.Key()+CacheSuffix, r.meta, r.blobs, r.now))
 	case repoconfig.Virtual:
-		return &Virtual{cfg: cfg}
+		return &Virtual{cfg: cfg, reg: r, format: r.formats.For(cfg.PackageType()), meta: r.meta,
+			blobs: r.blobs, now: r.now, merged: newMergedCache()}
 	default: // local, federated
 		return NewLocal(cfg, cfg.Key(), r.meta, r.blobs, r.now)
 	}
@@ -63,6 +91,7 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 // install puts cfg's repository (and a remote's cache view) in the map; the caller holds mu or
 // is the constructor.
 func (r *Registry) install(cfg *repoconfig.Config) {
+	r.ver++
 	repo := r.build(cfg)
 	r.repos[strings.ToLower(cfg.Key())] = repo
 	if rem, ok := repo.(*Remote); ok {
@@ -71,6 +100,7 @@ func (r *Registry) install(cfg *repoconfig.Config) {
 }
 
 func (r *Registry) uninstall(key string) {
+	r.ver++
 	delete(r.repos, strings.ToLower(key))
 	delete(r.repos, strings.ToLower(key+CacheSuffix))
 }
@@ -106,7 +136,7 @@ func (r *Registry) List() []*repoconfig.Config {
 	r.mu.RLock()
 	out := make([]*repoconfig.Config, 0, len(r.repos))
 	for k, repo := range r.repos {
-		if strings.EqualFold(k, repo.Config().Key()) {
+		if strings.EqualFold(k, repo.Config().Key()) && !r.isGlobal(repo) {
 			out = append(out, repo.Config())
 		}
 	}
@@ -131,7 +161,11 @@ func (r *Registry) Create(ctx context.Context, cfg *repoconfig.Config) error {
 		}
 		return err
 	}
+	if err := r.ensureCache(ctx, cfg); err != nil {
+		return err
+	}
 	r.install(cfg)
+	r.installGlobal()
 	return nil
 }
 
@@ -143,36 +177,25 @@ func (r *Registry) checkNew(key string) error {
 	if strings.EqualFold(key, "api") {
 		return arca.Errorf(arca.ErrInvalid, "repository key 'api' is reserved for the REST API")
 	}
+	if r.global && strings.EqualFold(key, GlobalVirtualKey) {
+		return arca.Errorf(arca.ErrInvalid, "repository key '%s' is reserved for the global virtual repository", GlobalVirtualKey)
+	}
 	return nil
 }
 
-// checkRefs verifies that the repositories a virtual names exist and that its default
-// deployment repository is one of its local members.
+// lookup finds a configuration; the caller holds mu (either way).
+func (r *Registry) lookup(key string) (*repoconfig.Config, bool) {
+	rep, ok := r.repos[strings.ToLower(key)]
+	if !ok || !strings.EqualFold(rep.Config().Key(), key) {
+		return nil, false
+	}
+	return rep.Config(), true
+}
+
+// checkRefs verifies a virtual's members: they exist, have its package type, form no cycle,
+// and its default deployment repository is one of its local members.
 func (r *Registry) checkRefs(cfg *repoconfig.Config) error {
-	if cfg.Class() != repoconfig.Virtual {
-		return nil
-	}
-	var problems []string
-	members := map[string]bool{}
-	for _, m := range cfg.Repositories() {
-		members[strings.ToLower(m)] = true
-		if _, ok := r.repos[strings.ToLower(m)]; !ok {
-			problems = append(problems, fmt.Sprintf("repository '%s' does not exist", m))
-		}
-	}
-	if d := cfg.DefaultDeploymentRepo(); d != "" {
-		repo, ok := r.repos[strings.ToLower(d)]
-		switch {
-		case !members[strings.ToLower(d)]:
-			problems = append(problems, fmt.Sprintf("defaultDeploymentRepo '%s' is not one of the repositories of '%s'", d, cfg.Key()))
-		case ok && repo.Config().Class() != repoconfig.Local && repo.Config().Class() != repoconfig.Federated:
-			problems = append(problems, fmt.Sprintf("defaultDeploymentRepo '%s' must be a local repository", d))
-		}
-	}
-	if len(problems) > 0 {
-		return arca.Errorf(arca.ErrInvalid, "%s", strings.Join(problems, "; "))
-	}
-	return nil
+	return CheckMembers(cfg, r.lookup)
 }
 
 // Update replaces the configuration of an existing repository.
@@ -186,6 +209,7 @@ func (r *Registry) Update(ctx context.Context, cfg *repoconfig.Config) error {
 		return err
 	}
 	r.install(cfg)
+	r.installGlobal()
 	return nil
 }
 
@@ -194,12 +218,12 @@ func (r *Registry) Delete(ctx context.Context, key string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	repo, ok := r.repos[strings.ToLower(key)]
-	if !ok || !strings.EqualFold(repo.Config().Key(), key) {
+	if !ok || !strings.EqualFold(repo.Config().Key(), key) || r.isGlobal(repo) {
 		return arca.StatusErrorf(arca.ErrNotFound, http.StatusBadRequest, "repository '%s' does not exist", key)
 	}
 	key = repo.Config().Key()
 	if rem, ok := repo.(*Remote); ok {
-		if _, err := r.meta.Delete(ctx, rem.Cache().Key(), ""); err != nil && !errors.Is(err, arca.ErrNotFound) {
+		if err := r.meta.DeleteRepo(ctx, rem.Cache().Key()); err != nil && !errors.Is(err, arca.ErrNotFound) {
 			return err
 		}
 	}
@@ -207,7 +231,96 @@ func (r *Registry) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	r.uninstall(key)
+	r.installGlobal()
 	return nil
+}
+
+// installGlobal (re)builds the global virtual repository over every local, federated and remote
+// repository; the caller holds mu or is the constructor. It is not stored and not listed.
+func (r *Registry) installGlobal() {
+	if !r.global {
+		return
+	}
+	if rep, ok := r.repos[GlobalVirtualKey]; ok && !r.isGlobal(rep) {
+		r.log.Error("the global virtual repository is enabled, but a stored repository is named 'repo'; it stays as it is")
+		return
+	}
+	var keys []string
+	for k, rep := range r.repos {
+		c := rep.Config()
+		if strings.EqualFold(k, c.Key()) && c.Class() != repoconfig.Virtual {
+			keys = append(keys, c.Key())
+		}
+	}
+	sort.Strings(keys)
+	body, _ := json.Marshal(map[string]any{"rclass": repoconfig.Virtual, "packageType": "generic", "repositories": keys})
+	cfg, err := repoconfig.Parse(GlobalVirtualKey, body)
+	if err != nil {
+		r.log.Error("building the global virtual repository", "err", err)
+		return
+	}
+	r.ver++
+	v := r.build(cfg).(*Virtual)
+	v.global = true
+	r.repos[GlobalVirtualKey] = v
+}
+
+// isGlobal reports the synthesized global virtual repository.
+func (r *Registry) isGlobal(rep Repository) bool {
+	v, ok := rep.(*Virtual)
+	return ok && v.global
+}
+
+// version returns the configuration version.
+func (r *Registry) version() uint64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.ver
+}
+
+// resolution returns the effective resolution list of the virtual repository key, computed once
+// per configuration version. Warnings are logged when it is computed.
+func (r *Registry) resolution(key string) Resolution {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	lk := strings.ToLower(key)
+	r.resMu.Lock()
+	defer r.resMu.Unlock()
+	if r.resVer != r.ver {
+		r.resolutions, r.resVer = map[string]Resolution{}, r.ver
+	}
+	if res, ok := r.resolutions[lk]; ok {
+		return res
+	}
+	rep, ok := r.repos[lk]
+	if !ok {
+		return Resolution{}
+	}
+	res := Resolve(rep.Config(), r.lookup)
+	for _, w := range res.Warnings {
+		r.log.Warn("virtual repository resolution", "repo", rep.Config().Key(), "warning", w)
+	}
+	r.resolutions[lk] = res
+	return res
+}
+
+// cacheClass is the stored class of a remote repository's cache: a storage area of its own
+// ("<remote>-cache", a key users cannot create), created and deleted with the remote and never
+// listed as a repository.
+const cacheClass = "cache"
+
+// ensureCache makes sure a remote repository's cache has its storage record.
+func (r *Registry) ensureCache(ctx context.Context, cfg *repoconfig.Config) error {
+	if cfg.Class() != repoconfig.Remote {
+		return nil
+	}
+	err := r.meta.CreateRepo(ctx, meta.RepoRecord{
+		Key: cfg.Key() + CacheSuffix, Class: cacheClass, PackageType: cfg.PackageType(), Config: []byte("{}"), Created: r.now(),
+	})
+	if errors.Is(err, arca.ErrExists) {
+		return nil
+	}
+	return err
 }
 
 func record(cfg *repoconfig.Config, now Clock) meta.RepoRecord {

@@ -41,6 +41,7 @@ type typed struct {
 	repositories          []string
 	defaultDeploymentRepo string
 	remoteArtifacts       bool
+	guard                 bool
 	virtualCache          time.Duration
 
 	// federated
@@ -96,6 +97,7 @@ func (t *typed) fill(eff map[string]json.RawMessage) error {
 		_ = json.Unmarshal(eff["repositories"], &t.repositories)
 		t.defaultDeploymentRepo = str("defaultDeploymentRepo")
 		t.remoteArtifacts = boolOr("artifactoryRequestsCanRetrieveRemoteArtifacts", false)
+		t.guard = boolOr("dependencyConfusionGuard", true)
 		t.virtualCache = period("virtualRetrievalCachePeriodSecs", time.Second)
 	}
 	if t.class == Federated {
@@ -188,6 +190,17 @@ func (c *Config) ArtifactoryRequestsCanRetrieveRemoteArtifacts() bool { return c
 // VirtualRetrievalCachePeriod is how long a virtual's merged metadata is fresh (2h by default
 // for the package types that merge metadata, 0 otherwise).
 func (c *Config) VirtualRetrievalCachePeriod() time.Duration { return c.virtualCache }
+
+// DependencyConfusionGuard reports whether a virtual repository refuses to resolve, from its
+// remote members, a package that exists in one of its local members (Arca's own setting,
+// "dependencyConfusionGuard", default true).
+func (c *Config) DependencyConfusionGuard() bool { return c.guard }
+
+// PriorityResolution reports the priorityResolution setting.
+func (c *Config) PriorityResolution() bool {
+	raw, ok := c.Field("priorityResolution")
+	return ok && string(raw) == "true"
+}
 
 // Members is a federated repository's member list (a fresh copy; nil for other classes).
 func (c *Config) Members() []Member { return slices.Clone(c.members) }

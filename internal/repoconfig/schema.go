@@ -120,6 +120,8 @@ func knownFields() map[string]fieldSpec {
 	add(kKey, cVirtual, "defaultDeploymentRepo")
 	add(kBool, cVirtual, "artifactoryRequestsCanRetrieveRemoteArtifacts", "forceMavenAuthentication",
 		"resolveDockerTagsByTimestamp")
+	// Arca's own: the dependency-confusion guard (see docs/virtual.md).
+	add(kBool, cVirtual, "dependencyConfusionGuard")
 	add(kString, cVirtual, "keyPair", "externalDependenciesRemoteRepo", "debianDefaultArchitectures")
 	add(kInt, cVirtual, "virtualRetrievalCachePeriodSecs")
 	add(kStrings, cVirtual, "p2Urls")
@@ -195,6 +197,7 @@ func defaultRules() []defaultRule {
 
 	add(cVirtual, nil, "[]", "repositories")
 	add(cVirtual, nil, "false", "artifactoryRequestsCanRetrieveRemoteArtifacts")
+	add(cVirtual, nil, "true", "dependencyConfusionGuard")
 	add(cVirtual, nil, `""`, "defaultDeploymentRepo", "keyPair")
 	add(cVirtual, java, `"discard_active_reference"`, "pomRepositoryReferencesCleanupPolicy")
 	add(cVirtual, java, "false", "forceMavenAuthentication")

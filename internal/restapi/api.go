@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"arca"
@@ -49,9 +50,11 @@ type API struct {
 	Log      *slog.Logger
 }
 
-// RequestState is what the server learns about a request while handling it: its id, and the
-// principal authentication resolved. The server puts one in the context per request, so
-// handlers and the middleware that logs share it without deriving the context twice.
+// RequestState is what the server learns about a request while handling it: its id, the
+// principal authentication resolved, and whether another instance sent it. The server puts one
+// in the context per request (under the repository layer's key: it is the repo.Caller too), so
+// handlers, repositories and the logging middleware share it without deriving the context
+// again.
 type RequestState struct {
 	// ID is the client's X-Request-Id; without one, RequestID derives an id from Prefix and Seq
 	// (only when it is needed: logging or an error).
@@ -61,7 +64,13 @@ type RequestState struct {
 	Principal auth.Principal
 	// Authenticated reports that Principal was set by authentication.
 	Authenticated bool
+	// Originated are the instance ids of X-Artifactory-Originated and Origin-Artifactory.
+	Originated []string
+	// Authz decides CanRead.
+	Authz auth.Authorizer
 }
+
+var _ repo.Caller = (*RequestState)(nil)
 
 // RequestID returns the request's id.
 func (st *RequestState) RequestID() string {
@@ -71,16 +80,42 @@ func (st *RequestState) RequestID() string {
 	return st.ID
 }
 
-type stateKey struct{}
+// CanRead implements repo.Caller.
+func (st *RequestState) CanRead(ctx context.Context, repoKey, path string) bool {
+	p := st.Principal
+	if !st.Authenticated {
+		p = auth.Principal{Name: arca.Anonymous, Anonymous: true}
+	}
+	return st.Authz == nil || st.Authz.Allowed(ctx, p, auth.Read, repoKey, path)
+}
+
+// FromInstance implements repo.Caller.
+func (st *RequestState) FromInstance() bool { return len(st.Originated) > 0 }
+
+// OriginatedIDs splits the instance ids of the X-Artifactory-Originated and Origin-Artifactory
+// headers (comma-separated, possibly repeated).
+func OriginatedIDs(h http.Header) []string {
+	var ids []string
+	for _, k := range []string{"X-Artifactory-Originated", "Origin-Artifactory"} {
+		for _, v := range h[k] {
+			for id := range strings.SplitSeq(v, ",") {
+				if id = strings.TrimSpace(id); id != "" {
+					ids = append(ids, id)
+				}
+			}
+		}
+	}
+	return ids
+}
 
 // WithState returns ctx carrying st.
 func WithState(ctx context.Context, st *RequestState) context.Context {
-	return context.WithValue(ctx, stateKey{}, st)
+	return repo.WithCaller(ctx, st)
 }
 
 // StateFrom returns the request's state (a fresh, empty one when there is none).
 func StateFrom(ctx context.Context) *RequestState {
-	if st, ok := ctx.Value(stateKey{}).(*RequestState); ok {
+	if st, ok := repo.CallerFrom(ctx).(*RequestState); ok {
 		return st
 	}
 	return &RequestState{}
@@ -88,7 +123,7 @@ func StateFrom(ctx context.Context) *RequestState {
 
 // PrincipalFrom returns the principal the server authenticated (anonymous when none).
 func PrincipalFrom(ctx context.Context) auth.Principal {
-	if st, ok := ctx.Value(stateKey{}).(*RequestState); ok && st.Authenticated {
+	if st, ok := repo.CallerFrom(ctx).(*RequestState); ok && st.Authenticated {
 		return st.Principal
 	}
 	return auth.Principal{Name: arca.Anonymous, Anonymous: true}
@@ -115,6 +150,9 @@ func (a *API) resolve(r *http.Request, prefix string, action auth.Action) (repo.
 	if err != nil {
 		return nil, rp, err
 	}
+	if a.recursive(r) {
+		return nil, rp, arca.Errorf(arca.ErrNotFound, "Recursive call detected")
+	}
 	rep, err := a.Repos.Get(rp.Repo)
 	if err != nil {
 		return nil, rp, err
@@ -123,6 +161,17 @@ func (a *API) resolve(r *http.Request, prefix string, action auth.Action) (repo.
 		return nil, rp, err
 	}
 	return rep, rp, nil
+}
+
+// recursive reports a request that already passed through this instance: its originated
+// headers name this instance's id, so answering would loop between instances.
+func (a *API) recursive(r *http.Request) bool {
+	for _, id := range StateFrom(r.Context()).Originated {
+		if id == a.InstanceID {
+			return true
+		}
+	}
+	return false
 }
 
 // requireAdmin checks the Manage permission.

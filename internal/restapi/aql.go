@@ -10,6 +10,7 @@ import (
 	"arca"
 	"arca/internal/aql"
 	"arca/internal/meta"
+	"arca/internal/repo"
 )
 
 // itemFields are the AQL item fields in the order rows print them, with their values.
@@ -138,6 +139,15 @@ func (s rowShape) render(row meta.Row) object {
 	return o
 }
 
+// readKey is the repository whose read permission governs an item stored under key: a remote's
+// cache is governed by the remote.
+func readKey(key string) string {
+	if k, ok := strings.CutSuffix(key, repo.CacheSuffix); ok {
+		return k
+	}
+	return key
+}
+
 // AQL handles POST /api/search/aql: the AQL text body, answered with Artifactory's envelope.
 // Rows of repositories the caller may not read are left out.
 func (a *API) AQL(w http.ResponseWriter, r *http.Request) error {
@@ -153,16 +163,28 @@ func (a *API) AQL(w http.ResponseWriter, r *http.Request) error {
 		return arca.Errorf(arca.ErrUnauthorized, "authentication is required")
 	}
 	shape := shapeOf(q.Include)
+	scope := a.expandVirtuals(r.Context(), q)
 	rows, err := a.Meta.Search(r.Context(), q, shape.props, shape.stats)
 	if err != nil {
 		return err
 	}
 	results := make([]object, 0, len(rows))
 	for _, row := range rows {
-		if !a.canRead(r, row.Item.Repo, row.Item.Path) {
+		if !a.canRead(r, readKey(row.Item.Repo), row.Item.Path) {
 			continue
 		}
-		results = append(results, shape.render(row))
+		o := shape.render(row)
+		if scope != nil {
+			virtuals, keep := scope.virtualsOf(row)
+			if !keep {
+				continue
+			}
+			if virtuals == nil {
+				virtuals = []string{}
+			}
+			o = append(o, kv{"virtual_repos", virtuals})
+		}
+		results = append(results, o)
 	}
 	rng := object{{"start_pos", q.Offset}, {"end_pos", q.Offset + len(results)}, {"total", len(results)}}
 	if q.Limit >= 0 {

@@ -100,7 +100,10 @@ func (a *API) copyMove(w http.ResponseWriter, r *http.Request, move bool) error 
 	}
 	if !flag(q, "dry") {
 		by, now := PrincipalFrom(ctx).Name, a.Now()
-		srcKey := repo.StorageKey(srcRepo)
+		srcKey, err := storedIn(srcRepo, it)
+		if err != nil {
+			return err
+		}
 		if move {
 			_, err = a.Meta.Move(ctx, srcKey, src.Path, dstLocal.Key(), dstPath, by, now)
 		} else {

@@ -52,6 +52,10 @@ func repoNotFound(key string) error {
 	return arca.StatusErrorf(arca.ErrNotFound, http.StatusBadRequest, "Repository '%s' does not exist", key)
 }
 
+func repoNotVirtual(key string) error {
+	return arca.Errorf(arca.ErrInvalid, "repository '%s' is not a virtual repository", key)
+}
+
 // GetRepository handles GET and HEAD /api/repositories/{key}: the full configuration with every
 // field at its effective value (a remote's password never in clear).
 func (a *API) GetRepository(w http.ResponseWriter, r *http.Request) error {
@@ -63,7 +67,7 @@ func (a *API) GetRepository(w http.ResponseWriter, r *http.Request) error {
 	if err := a.authorize(r, auth.Read, rep.Config().Key(), ""); err != nil {
 		return err
 	}
-	body, err := json.Marshal(rep.Config())
+	body, err := configJSON(rep)
 	if err != nil {
 		return err
 	}

@@ -98,13 +98,16 @@ func (a *API) StorageGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Properties and statistics live with the item where it is stored (a virtual repository
+	// resolves to a member); URIs name the repository the client asked for.
+	stored := it.Repo
 	it.Repo = rp.Repo
 	base := a.baseURL(r)
 	switch {
 	case has(q, "properties"):
-		return a.getProperties(w, r, rep, it, q.Get("properties"))
+		return a.getProperties(w, r, stored, it, q.Get("properties"))
 	case has(q, "stats"):
-		return a.getStats(w, r, rep, it)
+		return a.getStats(w, r, stored, it)
 	case has(q, "list"):
 		return a.list(w, r, rep, it, q)
 	case it.Folder:
@@ -120,8 +123,8 @@ func (a *API) StorageGet(w http.ResponseWriter, r *http.Request) error {
 
 func has(q map[string][]string, k string) bool { _, ok := q[k]; return ok }
 
-func (a *API) getProperties(w http.ResponseWriter, r *http.Request, rep repo.Repository, it arca.Item, keys string) error {
-	props, err := a.Meta.GetProps(r.Context(), repo.StorageKey(rep), it.Path)
+func (a *API) getProperties(w http.ResponseWriter, r *http.Request, stored string, it arca.Item, keys string) error {
+	props, err := a.Meta.GetProps(r.Context(), stored, it.Path)
 	if err != nil && !errors.Is(err, arca.ErrNotFound) {
 		return err
 	}
@@ -142,11 +145,11 @@ func (a *API) getProperties(w http.ResponseWriter, r *http.Request, rep repo.Rep
 	})
 }
 
-func (a *API) getStats(w http.ResponseWriter, r *http.Request, rep repo.Repository, it arca.Item) error {
+func (a *API) getStats(w http.ResponseWriter, r *http.Request, stored string, it arca.Item) error {
 	if err := a.Downloads.Flush(r.Context()); err != nil {
 		a.Log.Warn("flushing download statistics", "err", err)
 	}
-	st, err := a.Meta.GetStats(r.Context(), repo.StorageKey(rep), it.Path)
+	st, err := a.Meta.GetStats(r.Context(), stored, it.Path)
 	if err != nil {
 		return err
 	}
@@ -245,10 +248,15 @@ func (a *API) StoragePut(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := rep.Stat(r.Context(), rp.Path); err != nil {
+	it, err := rep.Stat(r.Context(), rp.Path)
+	if err != nil {
 		return err
 	}
-	if err := a.Meta.SetProps(r.Context(), repo.StorageKey(rep), rp.Path, props, recursive(q)); err != nil {
+	stored, err := storedIn(rep, it)
+	if err != nil {
+		return err
+	}
+	if err := a.Meta.SetProps(r.Context(), stored, rp.Path, props, recursive(q)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -266,14 +274,33 @@ func (a *API) StorageDelete(w http.ResponseWriter, r *http.Request) error {
 	if len(keys) == 0 {
 		return arca.Errorf(arca.ErrInvalid, "the properties parameter must name at least one property")
 	}
-	if _, err := rep.Stat(r.Context(), rp.Path); err != nil {
+	it, err := rep.Stat(r.Context(), rp.Path)
+	if err != nil {
 		return err
 	}
-	if err := a.Meta.DeleteProps(r.Context(), repo.StorageKey(rep), rp.Path, keys, recursive(q)); err != nil {
+	stored, err := storedIn(rep, it)
+	if err != nil {
+		return err
+	}
+	if err := a.Meta.DeleteProps(r.Context(), stored, rp.Path, keys, recursive(q)); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// storedIn returns the key an item is stored under: its own repository, or for a virtual
+// repository the member it resolved to. A folder of a virtual repository is a view over several
+// members and has no single store.
+func storedIn(rep repo.Repository, it arca.Item) (string, error) {
+	if _, ok := rep.(*repo.Virtual); ok && it.Folder {
+		return "", arca.Errorf(arca.ErrInvalid,
+			"'%s/%s' is a folder of a virtual repository, a view over its members: change it in the member repository", rep.Config().Key(), it.Path)
+	}
+	if k := repo.StorageKey(rep); k != "" {
+		return k, nil
+	}
+	return it.Repo, nil
 }
 
 // recursive reads "recursive": Artifactory applies property changes recursively unless

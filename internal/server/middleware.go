@@ -99,7 +99,10 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 	prefix := strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		st := &restapi.RequestState{ID: r.Header.Get("X-Request-Id"), Seq: seq.Add(1), Prefix: prefix}
+		st := &restapi.RequestState{ID: r.Header.Get("X-Request-Id"), Seq: seq.Add(1), Prefix: prefix, Authz: s.api.Authz}
+		if len(r.Header["X-Artifactory-Originated"]) > 0 || len(r.Header["Origin-Artifactory"]) > 0 {
+			st.Originated = restapi.OriginatedIDs(r.Header)
+		}
 		r = r.WithContext(restapi.WithState(r.Context(), st))
 		rec := &recorder{ResponseWriter: w, buffers: &s.buffers}
 		next.ServeHTTP(rec, r)

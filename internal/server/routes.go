@@ -30,6 +30,7 @@ func (s *Server) routes(mux *http.ServeMux, a *restapi.API) {
 	mux.Handle("POST /artifactory/api/repositories/{key}", h(a.UpdateRepository))
 	mux.Handle("DELETE /artifactory/api/repositories/{key}", h(a.DeleteRepository))
 	mux.Handle("GET /artifactory/api/v2/repositories/{key}", h(a.GetRepository))
+	mux.Handle("GET /artifactory/api/repositories/{key}/resolution", h(a.Resolution))
 	mux.Handle("PUT /artifactory/api/v2/repositories/batch", h(a.BatchRepositories))
 	mux.Handle("POST /artifactory/api/v2/repositories/batch", h(a.BatchRepositories))
 

@@ -6,6 +6,10 @@
 // while the generation it was read under is current. A reader that raced a write stored its
 // entry under the old generation, so at worst it causes a miss, never a stale hit.
 //
+// FindItems results (find.go) are cached the same way, under the generations of every
+// repository queried, and "none" results too: a later write to any of those repositories, the
+// creation of one among them included, changes their sum.
+//
 // The cache is correct only when every write goes through this process (the embedded SQLite
 // deployment). Several nodes sharing a PostgreSQL database must not use it, or must accept
 // staleness bounded by MaxAge.
@@ -32,7 +36,9 @@ type Store struct {
 
 	mu      sync.RWMutex
 	entries map[key]entry
-	gens    sync.Map // lower-case repo key → *atomic.Uint64
+	finds   map[findKey]findEntry // FindItems results (find.go)
+	sets    map[string][]*atomic.Uint64
+	gens    sync.Map // lower-case repo key → *atomic.Uint64; never deleted, so pointers stay valid
 }
 
 type key struct{ repo, path string }
@@ -43,11 +49,36 @@ type entry struct {
 	at   time.Time
 }
 
-var _ meta.Store = (*Store)(nil)
+var (
+	_ meta.Store       = (*Store)(nil)
+	_ meta.Generations = (*Store)(nil)
+	_ meta.SetFinder   = (*Store)(nil)
+)
 
-// New wraps inner with a cache of at most max items, each trusted for at most maxAge.
+// New wraps inner with a cache of at most max items and at most max FindItems results, each
+// trusted for at most maxAge.
 func New(inner meta.Store, max int, maxAge time.Duration) *Store {
-	return &Store{Store: inner, max: max, maxAge: maxAge, now: time.Now, entries: make(map[key]entry)}
+	return &Store{
+		Store: inner, max: max, maxAge: maxAge, now: time.Now,
+		entries: make(map[key]entry),
+		finds:   make(map[findKey]findEntry),
+		sets:    make(map[string][]*atomic.Uint64),
+	}
+}
+
+// Generation implements meta.Generations: the number of writes to repo's items (key in any
+// case) that have returned through this Store. Reading it costs one map load and no lock.
+func (s *Store) Generation(repo string) uint64 { return s.gen(repo).Load() }
+
+// GenerationSum returns the sum of the generations of repos. Generations only grow, so the sum
+// changes whenever any listed repository changes: a sum read before reading items of those
+// repositories and equal later proves none of them changed since.
+func (s *Store) GenerationSum(repos []string) uint64 {
+	var sum uint64
+	for _, r := range repos {
+		sum += s.gen(r).Load()
+	}
+	return sum
 }
 
 func (s *Store) gen(repo string) *atomic.Uint64 {
@@ -79,30 +110,37 @@ func (s *Store) GetItem(ctx context.Context, repo, path string) (arca.Item, erro
 	}
 	s.mu.Lock()
 	if len(s.entries) >= s.max {
-		s.evict()
+		evict(s.entries)
 	}
 	s.entries[k] = entry{item: it, gen: cur, at: s.now()}
 	s.mu.Unlock()
 	return it, nil
 }
 
-// Len returns the number of cached items (for metrics and tests).
+// Len returns the number of cached items, FindItems results aside (for metrics and tests).
 func (s *Store) Len() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return len(s.entries)
 }
 
-// evict drops about a tenth of the entries (arbitrary ones: map iteration order is random).
-// The caller holds mu.
-func (s *Store) evict() {
-	n := len(s.entries)/10 + 1
-	for k := range s.entries {
-		delete(s.entries, k)
+// evict drops about a tenth of the entries of m (arbitrary ones: map iteration order is
+// random). The caller holds mu.
+func evict[K comparable, V any](m map[K]V) {
+	n := len(m)/10 + 1
+	for k := range m {
+		delete(m, k)
 		if n--; n == 0 {
 			return
 		}
 	}
+}
+
+// CreateRepo implements meta.Repos. The new repository's root is an item (FindItems of "" may
+// have cached its absence), so the key's generation moves.
+func (s *Store) CreateRepo(ctx context.Context, r meta.RepoRecord) error {
+	defer s.invalidate(r.Key)
+	return s.Store.CreateRepo(ctx, r)
 }
 
 // DeleteRepo implements meta.Repos.

@@ -14,7 +14,7 @@ import (
 	"arca/internal/meta/sqlstore"
 )
 
-func open(t *testing.T) *sqlstore.Store {
+func open(t testing.TB) *sqlstore.Store {
 	t.Helper()
 	s, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "meta.db"))
 	if err != nil {

@@ -1,7 +1,7 @@
 // Package metatest is the conformance suite of meta.Store: every implementation runs Run from
 // its own test, and the suite holds the contract the doc comments of package meta state.
 //
-// Subtests are grouped by role (Repos, Items, CopyMove, Props, Stats, Search, Users, Tokens,
+// Subtests are grouped by role (Repos, Items, FindItems, CopyMove, Props, Stats, Search, Users, Tokens,
 // Settings, Concurrency) and each opens its own store, so they can be run singly with -run.
 package metatest
 
@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(t *testing.T) meta.Store) {
 	t.Run("List", h.list)
 	t.Run("Delete", h.delete)
 	t.Run("Checksums", h.checksums)
+	t.Run("FindItems", h.findItems)
 	t.Run("CopyMove", h.copyMove)
 	t.Run("Props", h.props)
 	t.Run("Stats", h.stats)

@@ -28,6 +28,9 @@ type dialect interface {
 	LimitOffset(limit, offset int) string
 	// Migrations holds the engine's numbered NNNN_name.sql files.
 	Migrations() fs.FS
+	// ItemsByKey returns the FROM clause naming the items table as alias, for a query that
+	// must look rows up by the unique (repo, path, name) index and by no other.
+	ItemsByKey(alias string) string
 }
 
 // sqliteDialect is the dialect of modernc.org/sqlite.
@@ -68,6 +71,12 @@ func (sqliteDialect) LimitOffset(limit, offset int) string {
 		return " LIMIT " + strconv.Itoa(limit)
 	}
 	return " LIMIT " + strconv.Itoa(limit) + " OFFSET " + strconv.Itoa(offset)
+}
+
+// ItemsByKey forces the index: without statistics SQLite may prefer items_name, one seek but
+// then a row per repository holding that name, over one probe per listed repository.
+func (sqliteDialect) ItemsByKey(alias string) string {
+	return "items " + alias + " INDEXED BY items_repo_path_name"
 }
 
 func (sqliteDialect) Migrations() fs.FS {

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -34,6 +35,10 @@ type Store struct {
 	d dialect
 
 	getItem *sql.Stmt // the download hot path's lookup, prepared once on the read pool
+
+	// finds holds FindItems' statements on the read pool, [items, root][log2 of the key count],
+	// each prepared on first use (find.go).
+	finds [2][findBuckets]atomic.Pointer[sql.Stmt]
 }
 
 // Option configures OpenSQLite.
@@ -108,6 +113,13 @@ func (s *Store) Close() error {
 	var errs []error
 	if s.getItem != nil {
 		errs = append(errs, s.getItem.Close())
+	}
+	for i := range s.finds {
+		for j := range s.finds[i] {
+			if st := s.finds[i][j].Swap(nil); st != nil {
+				errs = append(errs, st.Close())
+			}
+		}
 	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())

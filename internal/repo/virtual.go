@@ -1,0 +1,344 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sort"
+
+	"arca"
+	"arca/internal/blob"
+	"arca/internal/format"
+	"arca/internal/repoconfig"
+)
+
+// Virtual aggregates member repositories under one URL. It resolves a content path to the first
+// member, in the effective resolution order, that has it — all locals and remote caches with
+// one metadata query — and answers a metadata path by merging the members' documents through
+// the format's Merger. Deploys and deletes go to the default deployment repository.
+//
+// Rules applied to every member, in order: the patterns of every level (the virtual, each nested
+// virtual, the member), the caller's read permission (a member the caller may not read is
+// skipped silently), blackedOut, the format's release/snapshot kind against the member's
+// handleReleases/handleSnapshots, remote members skipped for requests from other instances
+// unless artifactoryRequestsCanRetrieveRemoteArtifacts, and the dependency-confusion guard.
+type Virtual struct {
+	cfg    *repoconfig.Config
+	reg    *Registry
+	format format.Format
+	meta   Store
+	blobs  blob.Store
+	now    Clock
+	merged *mergedCache
+	global bool // the synthesized global virtual repository "repo"
+}
+
+var _ Repository = (*Virtual)(nil)
+
+// Config implements Repository.
+func (v *Virtual) Config() *repoconfig.Config { return v.cfg }
+
+// Resolution returns the virtual's effective resolution list.
+func (v *Virtual) Resolution() Resolution { return v.reg.resolution(v.cfg.Key()) }
+
+// candidate is a member that may serve a given path.
+type candidate struct {
+	Member
+	storage string // the key its items are stored under ("" for a remote itself)
+}
+
+func notFoundIn(key, p string) error {
+	return arca.Errorf(arca.ErrNotFound, "could not find resource '%s/%s'", key, p)
+}
+
+// candidates returns the members that may serve p, in resolution order.
+func (v *Virtual) candidates(ctx context.Context, p string, fp format.Path) []candidate {
+	res := v.reg.resolution(v.cfg.Key())
+	skipRemotes := fromInstance(ctx) && !v.cfg.ArtifactoryRequestsCanRetrieveRemoteArtifacts()
+	out := make([]candidate, 0, len(res.Members))
+	for _, m := range res.Members {
+		if p != "" && !m.Allows(p) && !m.AllowsFolder(p) {
+			continue
+		}
+		if m.Config.BlackedOut() || (fp.Release && !m.Config.HandleReleases()) || (fp.Snapshot && !m.Config.HandleSnapshots()) {
+			continue
+		}
+		c := candidate{Member: m}
+		switch m.Class {
+		case ClassLocal:
+			c.storage = m.Config.Key()
+		case ClassRemoteCache:
+			c.storage = m.Config.Key() + CacheSuffix
+		case ClassRemote:
+			if skipRemotes {
+				continue
+			}
+		}
+		if !canRead(ctx, m.Config.Key(), p) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// Stat implements Repository.
+func (v *Virtual) Stat(ctx context.Context, p string) (arca.Item, error) {
+	it, _, err := v.resolve(ctx, p, false)
+	return it, err
+}
+
+// Open implements Repository.
+func (v *Virtual) Open(ctx context.Context, p string) (arca.Item, blob.File, error) {
+	return v.resolve(ctx, p, true)
+}
+
+// resolve finds p: the root and folders as a folder item of the virtual, metadata through the
+// format's Merger, content from the first member that has it. The returned item of a file
+// keeps the member's storage key in Repo, so downloads are counted where the file lives.
+func (v *Virtual) resolve(ctx context.Context, p string, open bool) (arca.Item, blob.File, error) {
+	root := arca.Item{Repo: v.cfg.Key(), Path: p, Folder: true}
+	if p == "" {
+		return root, nil, nil
+	}
+	if !v.cfg.Filter().Allows(p) && !v.cfg.Filter().AllowsFolder(p) {
+		return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
+	}
+	fp := v.format.Classify(p)
+	if m, ok := v.format.(format.Merger); ok && fp.Kind == format.Metadata {
+		return v.openMerged(ctx, p, fp, m)
+	}
+	cands := v.candidates(ctx, p, fp)
+	guard := v.guard(ctx, fp)
+	it, c, err := v.findStored(ctx, p, cands, guard)
+	if err != nil {
+		return arca.Item{}, nil, err
+	}
+	if c != nil {
+		if it.Folder {
+			return root, nil, nil
+		}
+		if !open {
+			return it, nil, nil
+		}
+		f, err := v.blobs.Open(ctx, it.Checksums.SHA256)
+		return it, f, err
+	}
+	if guard() {
+		return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
+	}
+	return v.fromRemotes(ctx, p, cands, open)
+}
+
+// findStored looks p up in every local and remote-cache candidate with one query and returns
+// the item of the first candidate, in resolution order, that has it (nil when none does).
+// Remote caches are passed over when guard reports the path's package as taken locally.
+func (v *Virtual) findStored(ctx context.Context, p string, cands []candidate, guard func() bool) (arca.Item, *candidate, error) {
+	keys := make([]string, 0, len(cands))
+	for _, c := range cands {
+		if c.storage != "" {
+			keys = append(keys, c.storage)
+		}
+	}
+	if len(keys) == 0 {
+		return arca.Item{}, nil, nil
+	}
+	items, err := v.meta.FindItems(ctx, keys, p)
+	if err != nil || len(items) == 0 {
+		return arca.Item{}, nil, err
+	}
+	for i := range cands {
+		c := &cands[i]
+		if c.storage == "" || (c.Class != ClassLocal && guard()) {
+			continue
+		}
+		for _, it := range items {
+			if it.Repo != c.storage {
+				continue
+			}
+			if it.Folder || c.Allows(p) {
+				return it, c, nil
+			}
+		}
+	}
+	return arca.Item{}, nil, nil
+}
+
+// guard returns a memoized check of the dependency-confusion guard for p: true when the guard
+// is on and p's package exists in any local member, which forbids serving p from a remote
+// member or its cache. Every local member counts, even one whose patterns or permissions hide
+// the path from this caller: the package name is taken there either way.
+func (v *Virtual) guard(ctx context.Context, fp format.Path) func() bool {
+	done, result := false, false
+	return func() bool {
+		if done {
+			return result
+		}
+		done = true
+		if !v.cfg.DependencyConfusionGuard() || fp.Package == "" {
+			return false
+		}
+		var locals []string
+		for _, m := range v.reg.resolution(v.cfg.Key()).Members {
+			if m.Class == ClassLocal && !containsKey(locals, m.Config.Key()) {
+				locals = append(locals, m.Config.Key())
+			}
+		}
+		if len(locals) == 0 {
+			return false
+		}
+		items, err := v.meta.FindItems(ctx, locals, fp.Package)
+		result = err != nil || len(items) > 0
+		return result
+	}
+}
+
+func containsKey(keys []string, k string) bool {
+	for _, x := range keys {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// fromRemotes asks the remote members in order; a failing member does not hide a hit in a
+// later one.
+func (v *Virtual) fromRemotes(ctx context.Context, p string, cands []candidate, open bool) (arca.Item, blob.File, error) {
+	var firstErr error
+	for _, c := range cands {
+		if c.Class != ClassRemote || !c.Allows(p) {
+			continue
+		}
+		rem, err := v.reg.Get(c.Config.Key())
+		if err != nil {
+			continue
+		}
+		var it arca.Item
+		var f blob.File
+		if open {
+			it, f, err = rem.Open(ctx, p)
+		} else {
+			it, err = rem.Stat(ctx, p)
+		}
+		if err == nil && !it.Folder {
+			return it, f, nil
+		}
+		if f != nil {
+			f.Close()
+		}
+		if err != nil && !errors.Is(err, arca.ErrNotFound) && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if firstErr != nil {
+		return arca.Item{}, nil, firstErr
+	}
+	return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
+}
+
+// deployTarget is the default deployment repository.
+func (v *Virtual) deployTarget(p string) (Repository, error) {
+	d := v.cfg.DefaultDeploymentRepo()
+	if d == "" {
+		return nil, arca.Errorf(arca.ErrNotAllowed,
+			"virtual repository '%s' has no default deployment repository: set defaultDeploymentRepo to one of its local members", v.cfg.Key())
+	}
+	if p != "" && !v.cfg.Filter().Allows(p) {
+		return nil, arca.Errorf(arca.ErrForbidden,
+			"path '%s' is not allowed by the include/exclude patterns of repository '%s'", p, v.cfg.Key())
+	}
+	return v.reg.Get(d)
+}
+
+// Put implements Repository: the deploy goes to the default deployment repository.
+func (v *Virtual) Put(ctx context.Context, p string, body io.Reader, opt PutOptions) (arca.Item, error) {
+	t, err := v.deployTarget(p)
+	if err != nil {
+		return arca.Item{}, err
+	}
+	return t.Put(ctx, p, body, opt)
+}
+
+// MakeFolder implements Repository, in the default deployment repository.
+func (v *Virtual) MakeFolder(ctx context.Context, p, by string) (arca.Item, error) {
+	t, err := v.deployTarget(p)
+	if err != nil {
+		return arca.Item{}, err
+	}
+	return t.MakeFolder(ctx, p, by)
+}
+
+// Delete implements Repository, in the default deployment repository.
+func (v *Virtual) Delete(ctx context.Context, p string) error {
+	t, err := v.deployTarget(p)
+	if err != nil {
+		return err
+	}
+	return t.Delete(ctx, p)
+}
+
+// List implements Repository: the union of the children the local and remote-cache members
+// have under dir (the first member in resolution order wins for a name), filtered by every
+// level's patterns and the caller's permissions.
+func (v *Virtual) List(ctx context.Context, dir string, deep bool) ([]arca.Item, error) {
+	if dir != "" && !v.cfg.Filter().AllowsFolder(dir) {
+		return nil, notFoundIn(v.cfg.Key(), dir)
+	}
+	seen := map[string]bool{}
+	var out []arca.Item
+	found := dir == ""
+	for _, c := range v.candidates(ctx, dir, format.Path{}) {
+		if c.storage == "" {
+			continue
+		}
+		items, err := v.meta.List(ctx, c.storage, dir, deep)
+		if errors.Is(err, arca.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		found = true
+		for _, it := range items {
+			if seen[it.Path] || !v.visible(c, it) {
+				continue
+			}
+			seen[it.Path] = true
+			out = append(out, it)
+		}
+	}
+	if !found {
+		return nil, notFoundIn(v.cfg.Key(), dir)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// visible reports whether a member's item shows through the virtual.
+func (v *Virtual) visible(c candidate, it arca.Item) bool {
+	if it.Folder {
+		return v.cfg.Filter().AllowsFolder(it.Path) && c.AllowsFolder(it.Path)
+	}
+	return v.cfg.Filter().Allows(it.Path) && c.Allows(it.Path)
+}
+
+// SearchTargets returns the storage keys AQL searches for this virtual (its locals and remote
+// caches the caller may read), each with the member that reaches it, for filtering rows.
+func (v *Virtual) SearchTargets(ctx context.Context) map[string]Member {
+	out := map[string]Member{}
+	for _, c := range v.candidates(ctx, "", format.Path{}) {
+		if c.storage != "" {
+			if _, dup := out[c.storage]; !dup {
+				out[c.storage] = c.Member
+			}
+		}
+	}
+	return out
+}
+
+// Visible reports whether an item of a member's storage shows through the virtual (the
+// virtual's own patterns and those on the way to the member).
+func (v *Virtual) Visible(m Member, p string, folder bool) bool {
+	return v.visible(candidate{Member: m}, arca.Item{Path: p, Folder: folder})
+}

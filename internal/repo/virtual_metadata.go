@@ -1,0 +1,158 @@
+package repo
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"arca"
+	"arca/internal/blob"
+	"arca/internal/format"
+	"arca/internal/meta"
+)
+
+// maxMetadataDoc bounds a member's metadata document read into memory for merging.
+const maxMetadataDoc = 64 << 20
+
+// defaultMergedTTL bounds how long a merged document is trusted when the virtual has no
+// virtualRetrievalCachePeriodSecs: remote members can change without Arca noticing.
+const defaultMergedTTL = 7200 * time.Second
+
+// mergedCache keeps merged metadata documents of one virtual repository. An entry is valid while
+// the registry's configuration version and the generations of the members' stored items are
+// those it was built under, and for at most the virtual's retrieval cache period (remote members
+// change without telling).
+type mergedCache struct {
+	mu      sync.Mutex
+	entries map[string]mergedEntry
+}
+
+type mergedEntry struct {
+	item    arca.Item
+	doc     []byte
+	version uint64 // registry configuration version
+	gen     uint64 // sum of the members' item generations
+	at      time.Time
+}
+
+func newMergedCache() *mergedCache { return &mergedCache{entries: map[string]mergedEntry{}} }
+
+// generation sums the item generations of the storage keys; ok is false when the store cannot
+// tell (then nothing is cached).
+func (v *Virtual) generation(cands []candidate) (sum uint64, ok bool) {
+	g, ok := v.meta.(meta.Generations)
+	if !ok {
+		return 0, false
+	}
+	for _, c := range cands {
+		if c.storage != "" {
+			sum += g.Generation(c.storage)
+		}
+	}
+	return sum, true
+}
+
+// openMerged answers a metadata path with the merge of the documents every eligible member
+// has for it, in resolution order. When a priorityResolution member has the document, only
+// priority members' documents are merged.
+func (v *Virtual) openMerged(ctx context.Context, p string, fp format.Path, m format.Merger) (arca.Item, blob.File, error) {
+	cands := v.candidates(ctx, p, fp)
+	version := v.reg.version()
+	gen, cacheable := v.generation(cands)
+	ttl := v.cfg.VirtualRetrievalCachePeriod()
+	if ttl <= 0 {
+		ttl = defaultMergedTTL
+	}
+	// The cache is shared by all callers, so it only serves callers who can read every member.
+	cacheable = cacheable && len(cands) == len(v.candidates(context.WithoutCancel(withoutCaller(ctx)), p, fp))
+	if cacheable {
+		v.merged.mu.Lock()
+		e, ok := v.merged.entries[p]
+		v.merged.mu.Unlock()
+		if ok && e.version == version && e.gen == gen && v.now().Sub(e.at) < ttl {
+			return e.item, blob.BytesFile(e.doc), nil
+		}
+	}
+	docs, err := v.memberDocs(ctx, p, cands)
+	if err != nil {
+		return arca.Item{}, nil, err
+	}
+	if len(docs) == 0 {
+		return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
+	}
+	doc, mediaType, err := m.Merge(p, docs)
+	if err != nil {
+		return arca.Item{}, nil, err
+	}
+	now := v.now()
+	it := arca.Item{Repo: v.cfg.Key(), Path: p, Size: int64(len(doc)), MimeType: mediaType,
+		Checksums: sums(doc), Created: now, Modified: now, Updated: now}
+	it.Original = it.Checksums
+	if cacheable {
+		v.merged.mu.Lock()
+		v.merged.entries[p] = mergedEntry{item: it, doc: doc, version: version, gen: gen, at: now}
+		v.merged.mu.Unlock()
+	}
+	return it, blob.BytesFile(doc), nil
+}
+
+// memberDocs reads the document at p from each candidate that has it, in order: stored members
+// through their blobs, remote members through the remote. Priority members' documents alone are
+// returned when any of them has one.
+func (v *Virtual) memberDocs(ctx context.Context, p string, cands []candidate) ([][]byte, error) {
+	var docs, priority [][]byte
+	for _, c := range cands {
+		if !c.Allows(p) {
+			continue
+		}
+		rep, err := v.reg.Get(c.Config.Key())
+		if err != nil {
+			continue
+		}
+		if c.Class == ClassRemoteCache {
+			if rem, ok := rep.(*Remote); ok {
+				rep = rem.Cache()
+			}
+		}
+		_, f, err := rep.Open(ctx, p)
+		if errors.Is(err, arca.ErrNotFound) || (err == nil && f == nil) {
+			continue
+		}
+		if err != nil {
+			if c.Class == ClassRemote {
+				continue // an unreachable remote must not fail the merge of the others
+			}
+			return nil, err
+		}
+		b, err := io.ReadAll(io.LimitReader(f, maxMetadataDoc+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		if len(b) > maxMetadataDoc {
+			return nil, arca.Errorf(arca.ErrInvalid, "metadata '%s' of '%s' is larger than %d bytes", p, c.Config.Key(), maxMetadataDoc)
+		}
+		docs = append(docs, b)
+		if c.Priority {
+			priority = append(priority, b)
+		}
+	}
+	if len(priority) > 0 {
+		return priority, nil
+	}
+	return docs, nil
+}
+
+func sums(b []byte) arca.Checksums {
+	s256, s1, m5 := sha256.Sum256(b), sha1.Sum(b), md5.Sum(b)
+	return arca.Checksums{SHA256: hex.EncodeToString(s256[:]), SHA1: hex.EncodeToString(s1[:]), MD5: hex.EncodeToString(m5[:])}
+}
+
+// withoutCaller returns ctx with no caller: the view of a caller who may read everything.
+func withoutCaller(ctx context.Context) context.Context { return WithCaller(ctx, nil) }
