@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -43,4 +45,47 @@ func BenchmarkDownload(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkVirtual100 compares the latency of a GET through a virtual repository of 100 local
+// members, with the file only in the last one, against a direct GET from that member
+// (sequential requests on one keep-alive connection). bench/virtual.sh prints the ratio.
+func BenchmarkVirtual100(b *testing.B) {
+	s := startBench(b)
+	do := func(method, path, body string) {
+		req, _ := http.NewRequest(method, s.base+path, strings.NewReader(body))
+		req.SetBasicAuth("admin", adminPassword)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode >= 300 {
+			b.Fatalf("%s %s: %v %v", method, path, err, res)
+		}
+		res.Body.Close()
+	}
+	var members []string
+	for i := 0; i < 100; i++ {
+		k := fmt.Sprintf("m%03d", i)
+		do("PUT", "/api/repositories/"+k, `{"rclass":"local","packageType":"generic"}`)
+		members = append(members, `"`+k+`"`)
+	}
+	do("PUT", "/api/repositories/v100", `{"rclass":"virtual","packageType":"generic","repositories":[`+strings.Join(members, ",")+`]}`)
+	do("PUT", "/m099/org/acme/app/1.0/app-1.0.jar", strings.Repeat("x", 1024))
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	get := func(b *testing.B, path string) {
+		b.ReportAllocs()
+		for b.Loop() {
+			req, _ := http.NewRequest("GET", s.base+path, nil)
+			req.SetBasicAuth("admin", adminPassword)
+			res, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				b.Fatalf("GET %s: %d", path, res.StatusCode)
+			}
+		}
+	}
+	b.Run("direct", func(b *testing.B) { get(b, "/m099/org/acme/app/1.0/app-1.0.jar") })
+	b.Run("virtual", func(b *testing.B) { get(b, "/v100/org/acme/app/1.0/app-1.0.jar") })
 }

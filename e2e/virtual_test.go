@@ -138,3 +138,16 @@ func TestGlobalVirtualRepository(t *testing.T) {
 		}
 	}
 }
+
+func TestAQLPagingOnAVirtualCountsOnlyVisibleRows(t *testing.T) {
+	s := start(t)
+	s.local("l")
+	s.createRepo("v", `{"rclass":"virtual","packageType":"generic","repositories":["l"],"excludesPattern":"h/**"}`)
+	for _, p := range []string{"h/a.txt", "p/b.txt", "q/c.txt", "s/d.txt"} {
+		s.put("/l/"+p, p)
+	}
+	got := aqlNames(t, s, `items.find({"repo":"v"}).include("repo","path","name").sort({"$asc":["name"]}).offset(1).limit(2)`)
+	if fmt.Sprint(got) != "[l/q/c.txt l/s/d.txt]" {
+		t.Errorf("page = %v, want the 2nd and 3rd visible rows", got)
+	}
+}

@@ -2,8 +2,8 @@ package meta
 
 import (
 	"context"
-	"encoding/binary"
 	"slices"
+	"strings"
 
 	"arca"
 )
@@ -39,14 +39,28 @@ func (s RepoSet) ID() string { return s.id }
 func RepoSetID(keys []string) string {
 	n := 0
 	for _, k := range keys {
-		n += binary.MaxVarintLen64 + len(k)
+		n += uvarintLen(uint64(len(k))) + len(k)
 	}
-	b := make([]byte, 0, n)
+	var b strings.Builder // one allocation: FindItems of a cache encodes its list per call
+	b.Grow(n)
 	for _, k := range keys {
-		b = binary.AppendUvarint(b, uint64(len(k)))
-		b = append(b, k...)
+		l := uint64(len(k))
+		for ; l >= 0x80; l >>= 7 {
+			b.WriteByte(byte(l) | 0x80)
+		}
+		b.WriteByte(byte(l))
+		b.WriteString(k)
 	}
-	return string(b)
+	return b.String()
+}
+
+// uvarintLen is the length of binary.AppendUvarint(nil, v).
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
 }
 
 // SetFinder is implemented by stores for which a prepared RepoSet makes FindItems cheaper than

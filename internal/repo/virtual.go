@@ -5,10 +5,12 @@ import (
 	"errors"
 	"io"
 	"sort"
+	"sync/atomic"
 
 	"arca"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/meta"
 	"arca/internal/repoconfig"
 )
 
@@ -23,14 +25,15 @@ import (
 // handleReleases/handleSnapshots, remote members skipped for requests from other instances
 // unless artifactoryRequestsCanRetrieveRemoteArtifacts, and the dependency-confusion guard.
 type Virtual struct {
-	cfg    *repoconfig.Config
-	reg    *Registry
-	format format.Format
-	meta   Store
-	blobs  blob.Store
-	now    Clock
-	merged *mergedCache
-	global bool // the synthesized global virtual repository "repo"
+	cfg     *repoconfig.Config
+	reg     *Registry
+	format  format.Format
+	meta    Store
+	blobs   blob.Store
+	now     Clock
+	merged  *mergedCache
+	planned atomic.Pointer[plan]
+	global  bool // the synthesized global virtual repository "repo"
 }
 
 var _ Repository = (*Virtual)(nil)
@@ -53,31 +56,13 @@ func notFoundIn(key, p string) error {
 
 // candidates returns the members that may serve p, in resolution order.
 func (v *Virtual) candidates(ctx context.Context, p string, fp format.Path) []candidate {
-	res := v.reg.resolution(v.cfg.Key())
+	pl := v.plan()
 	skipRemotes := fromInstance(ctx) && !v.cfg.ArtifactoryRequestsCanRetrieveRemoteArtifacts()
-	out := make([]candidate, 0, len(res.Members))
-	for _, m := range res.Members {
-		if p != "" && !m.Allows(p) && !m.AllowsFolder(p) {
-			continue
+	out := make([]candidate, 0, len(pl.members))
+	for i := range pl.members {
+		if v.eligible(ctx, &pl.members[i], p, fp, skipRemotes) {
+			out = append(out, pl.members[i])
 		}
-		if m.Config.BlackedOut() || (fp.Release && !m.Config.HandleReleases()) || (fp.Snapshot && !m.Config.HandleSnapshots()) {
-			continue
-		}
-		c := candidate{Member: m}
-		switch m.Class {
-		case ClassLocal:
-			c.storage = m.Config.Key()
-		case ClassRemoteCache:
-			c.storage = m.Config.Key() + CacheSuffix
-		case ClassRemote:
-			if skipRemotes {
-				continue
-			}
-		}
-		if !canRead(ctx, m.Config.Key(), p) {
-			continue
-		}
-		out = append(out, c)
 	}
 	return out
 }
@@ -108,9 +93,8 @@ func (v *Virtual) resolve(ctx context.Context, p string, open bool) (arca.Item, 
 	if m, ok := v.format.(format.Merger); ok && fp.Kind == format.Metadata {
 		return v.openMerged(ctx, p, fp, m)
 	}
-	cands := v.candidates(ctx, p, fp)
 	guard := v.guard(ctx, fp)
-	it, c, err := v.findStored(ctx, p, cands, guard)
+	it, c, err := v.findStored(ctx, p, fp, guard)
 	if err != nil {
 		return arca.Item{}, nil, err
 	}
@@ -127,28 +111,34 @@ func (v *Virtual) resolve(ctx context.Context, p string, open bool) (arca.Item, 
 	if guard() {
 		return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
 	}
-	return v.fromRemotes(ctx, p, cands, open)
+	return v.fromRemotes(ctx, p, v.candidates(ctx, p, fp), open)
 }
 
-// findStored looks p up in every local and remote-cache candidate with one query and returns
-// the item of the first candidate, in resolution order, that has it (nil when none does).
-// Remote caches are passed over when guard reports the path's package as taken locally.
-func (v *Virtual) findStored(ctx context.Context, p string, cands []candidate, guard func() bool) (arca.Item, *candidate, error) {
-	keys := make([]string, 0, len(cands))
-	for _, c := range cands {
-		if c.storage != "" {
-			keys = append(keys, c.storage)
+// findStored looks p up in every eligible local and remote-cache member with one query and
+// returns the item of the first, in resolution order, that has it (nil when none does). Remote
+// caches are passed over when guard reports the path's package as taken locally.
+//
+// This is the download hot path of a virtual repository: when every stored member is eligible
+// (the common case) it uses the plan's prepared key set and allocates nothing per member.
+func (v *Virtual) findStored(ctx context.Context, p string, fp format.Path, guard func() bool) (arca.Item, *candidate, error) {
+	pl := v.plan()
+	skipRemotes := fromInstance(ctx) && !v.cfg.ArtifactoryRequestsCanRetrieveRemoteArtifacts()
+	set := pl.stored
+	for i := range pl.members {
+		if !v.eligible(ctx, &pl.members[i], p, fp, skipRemotes) {
+			set = v.eligibleSet(ctx, pl, p, fp, skipRemotes)
+			break
 		}
 	}
-	if len(keys) == 0 {
+	if set.Len() == 0 {
 		return arca.Item{}, nil, nil
 	}
-	items, err := v.meta.FindItems(ctx, keys, p)
+	items, err := meta.FindItemsIn(ctx, v.meta, set, p)
 	if err != nil || len(items) == 0 {
 		return arca.Item{}, nil, err
 	}
-	for i := range cands {
-		c := &cands[i]
+	for i := range pl.members {
+		c := &pl.members[i]
 		if c.storage == "" || (c.Class != ClassLocal && guard()) {
 			continue
 		}
@@ -156,12 +146,73 @@ func (v *Virtual) findStored(ctx context.Context, p string, cands []candidate, g
 			if it.Repo != c.storage {
 				continue
 			}
-			if it.Folder || c.Allows(p) {
+			if (it.Folder || c.Allows(p)) && v.eligible(ctx, c, p, fp, skipRemotes) {
 				return it, c, nil
 			}
 		}
 	}
 	return arca.Item{}, nil, nil
+}
+
+// eligibleSet is the key set of the stored members eligible for p.
+func (v *Virtual) eligibleSet(ctx context.Context, pl *plan, p string, fp format.Path, skipRemotes bool) meta.RepoSet {
+	var keys []string
+	for i := range pl.members {
+		c := &pl.members[i]
+		if c.storage != "" && v.eligible(ctx, c, p, fp, skipRemotes) {
+			keys = append(keys, c.storage)
+		}
+	}
+	return meta.NewRepoSet(keys)
+}
+
+// eligible reports whether member c may serve p for this caller (patterns on the way to it, its
+// state and kind, the caller's permission; remotes for requests from other instances).
+func (v *Virtual) eligible(ctx context.Context, c *candidate, p string, fp format.Path, skipRemotes bool) bool {
+	if p != "" && !c.Allows(p) && !c.AllowsFolder(p) {
+		return false
+	}
+	if c.Config.BlackedOut() || (fp.Release && !c.Config.HandleReleases()) || (fp.Snapshot && !c.Config.HandleSnapshots()) {
+		return false
+	}
+	if c.Class == ClassRemote && skipRemotes {
+		return false
+	}
+	return canRead(ctx, c.Config.Key(), p)
+}
+
+// plan is a virtual's resolution prepared for requests: built once per configuration version.
+type plan struct {
+	version uint64
+	members []candidate  // the resolution's members with their storage keys
+	stored  meta.RepoSet // storage keys of all local and remote-cache members, in order
+}
+
+// plan returns the current plan, rebuilding it when the configuration changed.
+func (v *Virtual) plan() *plan {
+	ver := v.reg.version()
+	if pl := v.planned.Load(); pl != nil && pl.version == ver {
+		return pl
+	}
+	res := v.reg.resolution(v.cfg.Key())
+	pl := &plan{version: ver, members: make([]candidate, len(res.Members))}
+	var keys []string
+	for i, m := range res.Members {
+		c := candidate{Member: m}
+		switch m.Class {
+		case ClassLocal:
+			c.storage = m.Config.Key()
+		case ClassRemoteCache:
+			c.storage = m.Config.Key() + CacheSuffix
+		}
+		if c.storage != "" {
+			keys = append(keys, c.storage)
+		}
+		pl.members[i] = c
+	}
+	pl.stored = meta.NewRepoSet(keys)
+	v.planned.Store(pl)
+	return pl
 }
 
 // guard returns a memoized check of the dependency-confusion guard for p: true when the guard

@@ -139,6 +139,18 @@ func (s rowShape) render(row meta.Row) object {
 	return o
 }
 
+// page applies an AQL offset and limit (-1: none) to rows already filtered.
+func page(rows []object, offset, limit int) []object {
+	if offset >= len(rows) {
+		return rows[:0]
+	}
+	rows = rows[offset:]
+	if limit >= 0 && limit < len(rows) {
+		rows = rows[:limit]
+	}
+	return rows
+}
+
 // readKey is the repository whose read permission governs an item stored under key: a remote's
 // cache is governed by the remote.
 func readKey(key string) string {
@@ -164,6 +176,11 @@ func (a *API) AQL(w http.ResponseWriter, r *http.Request) error {
 	}
 	shape := shapeOf(q.Include)
 	scope := a.expandVirtuals(r.Context(), q)
+	offset, limit := q.Offset, q.Limit
+	if scope != nil {
+		// Rows a virtual hides are dropped after the query, so paging must come after that.
+		q.Offset, q.Limit = 0, -1
+	}
 	rows, err := a.Meta.Search(r.Context(), q, shape.props, shape.stats)
 	if err != nil {
 		return err
@@ -186,9 +203,12 @@ func (a *API) AQL(w http.ResponseWriter, r *http.Request) error {
 		}
 		results = append(results, o)
 	}
-	rng := object{{"start_pos", q.Offset}, {"end_pos", q.Offset + len(results)}, {"total", len(results)}}
-	if q.Limit >= 0 {
-		rng = append(rng, kv{"limit", q.Limit})
+	if scope != nil {
+		results = page(results, offset, limit)
+	}
+	rng := object{{"start_pos", offset}, {"end_pos", offset + len(results)}, {"total", len(results)}}
+	if limit >= 0 {
+		rng = append(rng, kv{"limit", limit})
 	}
 	return writeJSON(w, http.StatusOK, object{{"results", results}, {"range", rng}})
 }
