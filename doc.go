@@ -16,14 +16,22 @@
 //	   internal/repo    Registry: the live repositories (in memory, loaded from meta).
 //	                    Repository: one interface, implemented by Local (also federated),
 //	                    Remote (+ its "<key>-cache" view) and Virtual. Downloads batches
-//	                    download statistics off the request path.
+//	                    download statistics off the request path. Virtual resolves through a
+//	                    per-configuration plan (Resolve: flattened, deduplicated, locals →
+//	                    remote caches → remotes) with one FindItems query over all stored
+//	                    members, and merges metadata through the format's Merger.
+//	          ▼
+//	   internal/format  Format (classify a path: content/metadata, package, release kind) and
+//	                    the optional Merger; one package per ecosystem, generic by default.
 //	          ▼
 //	   internal/meta    Store: role interfaces (Repos, Items, Props, Stats, Searcher, Users,
 //	                    Tokens, Settings); sqlstore implements them on SQLite (WAL, one writer,
-//	                    a read pool); metatest is the conformance suite every backend runs.
+//	                    a read pool); metatest is the conformance suite every backend runs;
+//	                    itemcache is a decorator caching item lookups by repository generation.
 //	   internal/blob    Store: content-addressed by SHA-256 (SHA-1 and MD5 in the same pass);
 //	                    fsblob writes temp file → fsync → rename; blobtest is the conformance
-//	                    suite; internal/gc collects unreferenced blobs after a grace period.
+//	                    suite; blobcache keeps small blobs in memory; internal/gc collects
+//	                    unreferenced blobs after a grace period.
 //
 // Supporting packages: internal/aql (AQL parser keeping duplicate keys, compiled to SQL over the
 // schema documented in package meta), internal/pattern (Ant include/exclude matching),
