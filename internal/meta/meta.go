@@ -96,7 +96,8 @@ type Items interface {
 	// an empty list are not errors. The root ("") is reported as GetItem reports it, once for
 	// each listed repository that exists. When no repository has the path the result is empty
 	// (len 0) with a nil error, never arca.ErrNotFound. FindItems neither keeps nor modifies
-	// repos, and the caller owns the returned slice.
+	// repos, and the caller owns the returned slice. Callers that look up many paths in one
+	// list (virtual repositories) should prepare a RepoSet and call FindItemsIn.
 	FindItems(ctx context.Context, repos []string, path string) ([]arca.Item, error)
 }
 

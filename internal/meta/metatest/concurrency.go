@@ -13,9 +13,9 @@ import (
 )
 
 // concurrency has writers deploy distinct paths, the same path, and files under shared new
-// folders, while readers look items up and list; run it with -race. Every call must succeed,
-// the shared path must hold exactly one writer's item (never a mix of two), and each folder
-// must exist once.
+// folders, while readers look items up (GetItem, FindItems) and list; run it with -race. Every
+// call must succeed, the shared path must hold exactly one writer's item (never a mix of two),
+// and each folder must exist once.
 func (h harness) concurrency(t *testing.T) {
 	ctx := context.Background()
 	st := h.fresh(t)
@@ -62,6 +62,15 @@ func (h harness) concurrency(t *testing.T) {
 				}
 				if _, err := st.List(ctx, "r1", "", true); err != nil {
 					return fmt.Errorf("List: %w", err)
+				}
+				items, err := st.FindItems(ctx, []string{"r2", "r1"}, "same/file")
+				if err != nil {
+					return fmt.Errorf("FindItems: %w", err)
+				}
+				for _, it := range items {
+					if it.Repo != "r1" || valid[it.Checksums.SHA256] != it.Checksums {
+						return fmt.Errorf("FindItems: wrong or mixed item %+v", it)
+					}
 				}
 			}
 			return nil

@@ -1,8 +1,9 @@
 // Package metatest is the conformance suite of meta.Store: every implementation runs Run from
 // its own test, and the suite holds the contract the doc comments of package meta state.
 //
-// Subtests are grouped by role (Repos, Items, FindItems, CopyMove, Props, Stats, Search, Users, Tokens,
-// Settings, Concurrency) and each opens its own store, so they can be run singly with -run.
+// Subtests are grouped by role (Repos, Items, FindItems, CopyMove, Props, Stats, Search, Users,
+// Tokens, Settings, Concurrency) and each opens its own store, so they can be run singly with
+// -run.
 package metatest
 
 import (
