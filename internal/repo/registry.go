@@ -29,7 +29,8 @@ type Registry struct {
 	formats *format.Registry
 	now     Clock
 	log     *slog.Logger
-	global  bool // serve the global virtual repository "repo"
+	global  bool   // serve the global virtual repository "repo"
+	id      string // this instance's id, sent upstream by remote repositories
 
 	mu    sync.RWMutex
 	repos map[string]Repository // lower-case key → repository; includes "<remote>-cache" views
@@ -45,6 +46,9 @@ type Options struct {
 	// GlobalVirtual serves "repo", a virtual repository over every local and remote repository
 	// (Artifactory's global virtual repository). Off by default.
 	GlobalVirtual bool
+	// InstanceID is this instance's id; remote repositories send it upstream in
+	// X-Artifactory-Originated so that loops between instances are detected.
+	InstanceID string
 }
 
 // GlobalVirtualKey is the key of the global virtual repository.
@@ -52,7 +56,7 @@ const GlobalVirtualKey = "repo"
 
 // NewRegistry loads every stored repository.
 func NewRegistry(ctx context.Context, m meta.Store, b blob.Store, formats *format.Registry, now Clock, log *slog.Logger, opt Options) (*Registry, error) {
-	r := &Registry{meta: m, blobs: b, formats: formats, now: now, log: log, global: opt.GlobalVirtual,
+	r := &Registry{meta: m, blobs: b, formats: formats, now: now, log: log, global: opt.GlobalVirtual, id: opt.InstanceID,
 		repos: map[string]Repository{}, resolutions: map[string]Resolution{}}
 	recs, err := m.ListRepos(ctx)
 	if err != nil {
@@ -79,7 +83,8 @@ func NewRegistry(ctx context.Context, m meta.Store, b blob.Store, formats *forma
 func (r *Registry) build(cfg *repoconfig.Config) Repository {
 	switch cfg.Class() {
 	case repoconfig.Remote:
-		return NewRemote(cfg, NewLocal(cfg, cfg.Key()+CacheSuffix, r.meta, r.blobs, r.now))
+		cache := NewLocal(cfg, cfg.Key()+CacheSuffix, r.meta, r.blobs, r.now)
+		return NewRemote(cfg, cache, r.formats.For(cfg.PackageType()), r.id, r.now, r.log)
 	case repoconfig.Virtual:
 		return &Virtual{cfg: cfg, reg: r, format: r.formats.For(cfg.PackageType()), meta: r.meta,
 			blobs: r.blobs, now: r.now, merged: newMergedCache()}

@@ -2,27 +2,72 @@ package repo
 
 import (
 	"context"
+	"errors"
 	"io"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"arca"
 	"arca/internal/blob"
+	"arca/internal/format"
 	"arca/internal/repoconfig"
+	"arca/internal/upstream"
 )
 
 // CacheSuffix names a remote repository's cache: "<remote>-cache".
 const CacheSuffix = "-cache"
 
-// Remote is a caching proxy of an upstream URL. Until the upstream fetcher lands (issue 4) it
-// serves what its cache holds; deploys are refused because remotes are read-through caches.
+// Remote is a caching proxy of an upstream URL. Artifacts are fetched when a client asks and
+// stored then; nothing is pre-fetched. Cached artifacts never expire; cached metadata (paths the
+// format classifies as metadata) is revalidated after retrievalCachePeriodSecs. Fetching follows
+// Artifactory's settings: offline, hardFail, missedRetrievalCachePeriodSecs (a negative cache of
+// upstream 404s), assumedOfflinePeriodSecs (after a network failure the upstream is not tried),
+// storeArtifactsLocally, socketTimeoutMillis, credentials and queryParams.
 type Remote struct {
-	cfg   *repoconfig.Config
-	cache *Local
+	cfg    *repoconfig.Config
+	cache  *Local
+	client *upstream.Client // nil when the URL is unusable: then nothing is fetched
+	format format.Format
+	now    Clock
+	log    *slog.Logger
+
+	flights sync.Map // path → *flight: the one upstream fetch of a missing path
+	misses  missCache
+	// offlineUntil is the Unix nanosecond time until which the upstream is assumed offline.
+	offlineUntil atomic.Int64
 }
 
 var _ Repository = (*Remote)(nil)
 
 // NewRemote returns a remote repository over its cache.
-func NewRemote(cfg *repoconfig.Config, cache *Local) *Remote { return &Remote{cfg: cfg, cache: cache} }
+func NewRemote(cfg *repoconfig.Config, cache *Local, f format.Format, instanceID string, now Clock, log *slog.Logger) *Remote {
+	r := &Remote{cfg: cfg, cache: cache, format: f, now: now, log: log, misses: missCache{entries: map[string]time.Time{}}}
+	c, err := upstream.New(upstream.Config{
+		URL: cfg.URL(), Username: cfg.Username(), Password: cfg.Password(), QueryParams: queryParams(cfg),
+		Timeout: cfg.SocketTimeout(), InstanceID: instanceID,
+	})
+	if err != nil {
+		log.Warn("remote repository cannot fetch", "repo", cfg.Key(), "err", err)
+	} else {
+		r.client = c
+	}
+	return r
+}
+
+func queryParams(cfg *repoconfig.Config) string {
+	raw, ok := cfg.Field("queryParams")
+	if !ok {
+		return ""
+	}
+	s := string(raw)
+	if len(s) >= 2 && s[0] == '"' {
+		s = s[1 : len(s)-1]
+	}
+	return s
+}
 
 // Cache returns the local store of cached artifacts ("<key>-cache").
 func (r *Remote) Cache() *Local { return r.cache }
@@ -30,12 +75,115 @@ func (r *Remote) Cache() *Local { return r.cache }
 // Config implements Repository.
 func (r *Remote) Config() *repoconfig.Config { return r.cfg }
 
-// Stat implements Repository.
-func (r *Remote) Stat(ctx context.Context, p string) (arca.Item, error) { return r.cache.Stat(ctx, p) }
+// Stat implements Repository: the cached item, else the upstream's answer to a HEAD (nothing is
+// stored), or, with bypassHeadRequests, a GET that caches the artifact.
+func (r *Remote) Stat(ctx context.Context, p string) (arca.Item, error) {
+	it, err := r.cache.Stat(ctx, p)
+	if err == nil || !errors.Is(err, arca.ErrNotFound) || p == "" {
+		return it, err
+	}
+	if err := r.mayFetch(p); err != nil {
+		return arca.Item{}, err
+	}
+	if r.bypassHead() {
+		it, f, err := r.Open(ctx, p)
+		if f != nil {
+			f.Close()
+		}
+		return it, err
+	}
+	res, err := r.client.Do(ctx, upstream.Request{Method: http.MethodHead, Path: p, Originated: originated(ctx)})
+	if err != nil {
+		return arca.Item{}, r.fetchFailed(p, err)
+	}
+	res.Body.Close()
+	return r.upstreamItem(p, res), nil
+}
 
-// Open implements Repository.
+func (r *Remote) bypassHead() bool {
+	raw, ok := r.cfg.Field("bypassHeadRequests")
+	return ok && string(raw) == "true"
+}
+
+// Open implements Repository. A cached artifact is served from the cache; a miss is fetched
+// once however many requests ask at the same time: the first streams the bytes to its client
+// as they arrive while they are stored, the others wait and are served from the cache.
 func (r *Remote) Open(ctx context.Context, p string) (arca.Item, blob.File, error) {
-	return r.cache.Open(ctx, p)
+	it, f, err := r.cache.Open(ctx, p)
+	if err == nil {
+		if it.Folder || r.fresh(p, it) {
+			return it, f, nil
+		}
+		return r.revalidate(ctx, p, it, f)
+	}
+	if !errors.Is(err, arca.ErrNotFound) || p == "" {
+		return it, nil, err
+	}
+	if err := r.mayFetch(p); err != nil {
+		return arca.Item{}, nil, err
+	}
+	return r.fetch(ctx, p)
+}
+
+// mayFetch reports why p may not be fetched now: offline, no usable URL, a remembered miss, or
+// the upstream assumed offline after a network failure.
+func (r *Remote) mayFetch(p string) error {
+	switch {
+	case r.cfg.Offline() || r.client == nil:
+		return notFoundIn(r.cfg.Key(), p)
+	case r.misses.has(p, r.now()):
+		return arca.Errorf(arca.ErrNotFound, "could not find resource '%s/%s' (the upstream did not have it recently)", r.cfg.Key(), p)
+	}
+	if until := r.offlineUntil.Load(); until > r.now().UnixNano() {
+		return arca.StatusErrorf(arca.ErrUnavailable, http.StatusGatewayTimeout,
+			"remote repository '%s' is assumed offline until %s after a network failure", r.cfg.Key(), time.Unix(0, until).UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+// fresh reports whether a cached item may be served without asking the upstream: artifacts
+// always, metadata for retrievalCachePeriodSecs after it was last fetched or revalidated.
+func (r *Remote) fresh(p string, it arca.Item) bool {
+	if r.format.Classify(p).Kind != format.Metadata || r.cfg.Offline() || r.client == nil {
+		return true
+	}
+	return r.now().Sub(it.Updated) < r.cfg.RetrievalCachePeriod()
+}
+
+// fetchFailed records what an upstream failure means for later requests and turns it into the
+// client's error: 404 (remembered for missedRetrievalCachePeriodSecs), 502, or 504.
+func (r *Remote) fetchFailed(p string, err error) error {
+	switch {
+	case errors.Is(err, arca.ErrNotFound):
+		if d := r.cfg.MissedRetrievalCachePeriod(); d > 0 {
+			r.misses.add(p, r.now().Add(d))
+		}
+		return notFoundIn(r.cfg.Key(), p)
+	case errors.Is(err, upstream.ErrUnreachable), errors.Is(err, upstream.ErrTimeout):
+		if d := r.cfg.AssumedOfflinePeriod(); d > 0 {
+			r.offlineUntil.Store(r.now().Add(d).UnixNano())
+		}
+		r.log.Warn("remote repository upstream failed", "repo", r.cfg.Key(), "path", p, "err", err)
+		if errors.Is(err, upstream.ErrTimeout) {
+			return arca.StatusErrorf(arca.ErrUnavailable, http.StatusGatewayTimeout, "remote repository '%s': %v", r.cfg.Key(), err)
+		}
+		return arca.StatusErrorf(arca.ErrUnavailable, http.StatusBadGateway, "remote repository '%s': %v", r.cfg.Key(), err)
+	case errors.Is(err, context.Canceled):
+		return err
+	}
+	r.log.Warn("remote repository upstream failed", "repo", r.cfg.Key(), "path", p, "err", err)
+	return arca.StatusErrorf(arca.ErrUnavailable, http.StatusBadGateway, "remote repository '%s': %v", r.cfg.Key(), err)
+}
+
+// upstreamItem describes an upstream answer as an item of the cache.
+func (r *Remote) upstreamItem(p string, res *upstream.Response) arca.Item {
+	now := r.now()
+	modified := now
+	if t, err := http.ParseTime(res.Header.Get("Last-Modified")); err == nil {
+		modified = t
+	}
+	return arca.Item{Repo: r.cache.Key(), Path: p, Size: res.Size, MimeType: MimeType(p),
+		Checksums: res.Checksums, Original: res.Checksums, Created: now, Modified: modified, Updated: now}
 }
 
 // Put implements Repository: always refused.
@@ -77,4 +225,52 @@ func (c *CacheRepo) Put(context.Context, string, io.Reader, PutOptions) (arca.It
 // MakeFolder implements Repository: refused.
 func (c *CacheRepo) MakeFolder(context.Context, string, string) (arca.Item, error) {
 	return arca.Item{}, c.remote.readOnly()
+}
+
+// missCache remembers upstream 404s until their expiry. It is bounded: when full, arbitrary
+// entries are dropped (they are only an optimisation).
+type missCache struct {
+	mu      sync.Mutex
+	entries map[string]time.Time
+}
+
+const maxMisses = 100_000
+
+func (m *missCache) has(p string, now time.Time) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	exp, ok := m.entries[p]
+	if ok && !now.Before(exp) {
+		delete(m.entries, p)
+		return false
+	}
+	return ok
+}
+
+func (m *missCache) add(p string, until time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.entries) >= maxMisses {
+		for k := range m.entries {
+			delete(m.entries, k)
+			if len(m.entries) < maxMisses*9/10 {
+				break
+			}
+		}
+	}
+	m.entries[p] = until
+}
+
+func (m *missCache) forget(p string) {
+	m.mu.Lock()
+	delete(m.entries, p)
+	m.mu.Unlock()
+}
+
+// originated returns the instance ids the incoming request carried.
+func originated(ctx context.Context) []string {
+	if c, ok := CallerFrom(ctx).(interface{ Origins() []string }); ok {
+		return c.Origins()
+	}
+	return nil
 }

@@ -283,7 +283,9 @@ func (v *Virtual) fromRemotes(ctx context.Context, p string, cands []candidate, 
 		}
 	}
 	if firstErr != nil {
-		return arca.Item{}, nil, firstErr
+		// Not found in any member. The virtual answers 404, as Artifactory does, so clients
+		// that probe several repositories go on; the message says which remote failed.
+		return arca.Item{}, nil, arca.Errorf(arca.ErrNotFound, "could not find resource '%s/%s' (a remote member failed: %v)", v.cfg.Key(), p, firstErr)
 	}
 	return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
 }

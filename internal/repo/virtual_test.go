@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,18 +59,21 @@ func (lineFormat) Merge(_ string, docs [][]byte) ([]byte, string, error) {
 // countingStore counts the lookups that reach the database.
 type countingStore struct {
 	meta.Store
-	finds, gets int
+	findN, getN atomic.Int64
 }
 
 func (c *countingStore) FindItems(ctx context.Context, repos []string, p string) ([]arca.Item, error) {
-	c.finds++
+	c.findN.Add(1)
 	return c.Store.FindItems(ctx, repos, p)
 }
 
 func (c *countingStore) GetItem(ctx context.Context, repo, p string) (arca.Item, error) {
-	c.gets++
+	c.getN.Add(1)
 	return c.Store.GetItem(ctx, repo, p)
 }
+
+func (c *countingStore) finds() int64 { return c.findN.Load() }
+func (c *countingStore) gets() int64  { return c.getN.Load() }
 
 type fixture struct {
 	t     *testing.T
@@ -249,17 +253,17 @@ func TestVirtualOneQueryAcrossMembers(t *testing.T) {
 	}
 	f.virtual("v", "generic", members)
 	f.put(members[99], "deep/last.txt", "last")
-	finds, gets := f.db.finds, f.db.gets
+	finds, gets := f.db.finds(), f.db.gets()
 	f.mustRead("v", "deep/last.txt", "last", members[99])
-	if d := f.db.finds - finds; d != 1 {
+	if d := f.db.finds() - finds; d != 1 {
 		t.Errorf("resolving through 100 members cost %d FindItems queries, want 1", d)
 	}
-	if d := f.db.gets - gets; d != 0 {
+	if d := f.db.gets() - gets; d != 0 {
 		t.Errorf("resolving through 100 members cost %d GetItem queries, want 0", d)
 	}
-	finds = f.db.finds
+	finds = f.db.finds()
 	f.mustRead("v", "deep/last.txt", "last", members[99])
-	if d := f.db.finds - finds; d != 0 {
+	if d := f.db.finds() - finds; d != 0 {
 		t.Errorf("a repeated resolution reached the database %d times, want 0 (cached)", d)
 	}
 	f.put(members[0], "deep/last.txt", "first")
@@ -391,10 +395,10 @@ func TestVirtualMergesMetadata(t *testing.T) {
 	f.put("l1", "pkg/pkg.index", "a=1 b=1")
 	f.put("l2", "pkg/pkg.index", "b=2 c=2")
 	f.mustRead("v", "pkg/pkg.index", "a=1\nb=1\nc=2", "v")
-	finds, gets := f.db.finds, f.db.gets
+	finds, gets := f.db.finds(), f.db.gets()
 	f.mustRead("v", "pkg/pkg.index", "a=1\nb=1\nc=2", "v")
-	if f.db.finds != finds || f.db.gets != gets {
-		t.Errorf("the merged document was not cached: %d finds, %d gets", f.db.finds-finds, f.db.gets-gets)
+	if f.db.finds() != finds || f.db.gets() != gets {
+		t.Errorf("the merged document was not cached: %d finds, %d gets", f.db.finds()-finds, f.db.gets()-gets)
 	}
 	f.put("l2", "pkg/pkg.index", "d=2")
 	f.mustRead("v", "pkg/pkg.index", "a=1\nb=1\nd=2", "v") // invalidated by the member's change

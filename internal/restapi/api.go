@@ -89,6 +89,9 @@ func (st *RequestState) CanRead(ctx context.Context, repoKey, path string) bool 
 	return st.Authz == nil || st.Authz.Allowed(ctx, p, auth.Read, repoKey, path)
 }
 
+// Origins returns the instance ids the request came through (for X-Artifactory-Originated).
+func (st *RequestState) Origins() []string { return st.Originated }
+
 // FromInstance implements repo.Caller.
 func (st *RequestState) FromInstance() bool { return len(st.Originated) > 0 }
 

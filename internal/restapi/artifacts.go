@@ -11,6 +11,7 @@ import (
 
 	"arca"
 	"arca/internal/auth"
+	"arca/internal/blob"
 	"arca/internal/repo"
 )
 
@@ -34,7 +35,14 @@ func (a *API) Download(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	it, f, err := rep.Open(r.Context(), rp.Path)
+	// A HEAD answers from what the repository knows; it never starts a remote fetch.
+	var it arca.Item
+	var f blob.File
+	if r.Method == http.MethodHead {
+		it, err = rep.Stat(r.Context(), rp.Path)
+	} else {
+		it, f, err = rep.Open(r.Context(), rp.Path)
+	}
 	if errors.Is(err, arca.ErrNotFound) {
 		if ok, cerr := a.serveChecksum(w, r, rep, rp.Path); ok || cerr != nil {
 			return cerr
@@ -46,27 +54,35 @@ func (a *API) Download(w http.ResponseWriter, r *http.Request) error {
 	if it.Folder {
 		return a.listFolder(w, r, rep, rp)
 	}
-	defer f.Close()
+	if f != nil {
+		defer f.Close()
+	}
 	if !matrixMatches(rp.Matrix, func() (arca.Properties, error) { return a.Meta.GetProps(r.Context(), it.Repo, it.Path) }) {
 		return arca.Errorf(arca.ErrNotFound, "could not find resource '%s/%s' with the requested properties", rp.Repo, rp.Path)
 	}
 	setFileHeaders(w.Header(), it)
-	if r.Method == http.MethodGet {
-		a.Downloads.Record(it.Repo, it.Path, PrincipalFrom(r.Context()).Name, a.Now())
+	if wf, ok := f.(interface{ Warning() string }); ok {
+		w.Header().Set("Warning", wf.Warning())
 	}
-	if plainRequest(r) {
-		// The common case, without ranges or preconditions: skip ServeContent's parsing.
+	if f == nil || plainRequest(r) {
+		// HEAD, and the common GET without ranges or preconditions: skip ServeContent's parsing.
 		h := w.Header()
-		h["Content-Length"] = []string{strconv.FormatInt(it.Size, 10)}
+		if it.Size >= 0 {
+			h["Content-Length"] = []string{strconv.FormatInt(it.Size, 10)}
+		}
 		h["Last-Modified"] = []string{it.Modified.UTC().Format(http.TimeFormat)}
 		w.WriteHeader(http.StatusOK)
-		if r.Method != http.MethodHead {
-			// Once the status line is out, a failed copy means the client went away; there is
-			// nothing left to tell it.
-			_, _ = sendBody(w, f, it.Size)
+		if f != nil {
+			a.Downloads.Record(it.Repo, it.Path, PrincipalFrom(r.Context()).Name, a.Now())
+			if _, err := sendBody(w, f, it.Size); err != nil {
+				// The status line is out: abort the response so the client sees it broken
+				// (a streamed remote body that failed verification, or a client gone away).
+				panic(http.ErrAbortHandler)
+			}
 		}
 		return nil
 	}
+	a.Downloads.Record(it.Repo, it.Path, PrincipalFrom(r.Context()).Name, a.Now())
 	http.ServeContent(w, r, "", it.Modified, f)
 	return nil
 }
@@ -75,6 +91,9 @@ func (a *API) Download(w http.ResponseWriter, r *http.Request) error {
 // connection's sendfile. (io.Copy would prefer *os.File's WriteTo, which only uses sendfile
 // when writing to a bare socket and otherwise falls back to a read/write loop.)
 func sendBody(w io.Writer, f io.Reader, size int64) (int64, error) {
+	if size < 0 {
+		size = 1<<63 - 1 // unknown length: until the body ends
+	}
 	lr := &io.LimitedReader{R: f, N: size}
 	if rf, ok := w.(io.ReaderFrom); ok {
 		return rf.ReadFrom(lr)

@@ -1,0 +1,182 @@
+package repo
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"arca"
+)
+
+// upstreamServer serves files from a map, counting requests; sums controls X-Checksum-Sha1.
+type upstreamServer struct {
+	*httptest.Server
+	mu    sync.Mutex
+	files map[string]string
+	sums  map[string]string // path → declared sha1 (default: the true one)
+	gets  atomic.Int64
+	gate  chan struct{} // when set, GET waits on it after the headers
+}
+
+func newUpstream(t *testing.T) *upstreamServer {
+	u := &upstreamServer{files: map[string]string{}, sums: map[string]string{}}
+	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			u.gets.Add(1)
+		}
+		u.mu.Lock()
+		body, ok := u.files[strings.TrimPrefix(r.URL.Path, "/files/")]
+		sum, declared := u.sums[strings.TrimPrefix(r.URL.Path, "/files/")]
+		gate := u.gate
+		u.mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if !declared {
+			s := sha1.Sum([]byte(body))
+			sum = hex.EncodeToString(s[:])
+		}
+		w.Header().Set("X-Checksum-Sha1", sum)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if r.Method == http.MethodHead {
+			return
+		}
+		half := len(body) / 2
+		io.WriteString(w, body[:half])
+		w.(http.Flusher).Flush()
+		if gate != nil {
+			<-gate
+		}
+		io.WriteString(w, body[half:])
+	}))
+	t.Cleanup(u.Close)
+	return u
+}
+
+func (u *upstreamServer) set(p, body string) {
+	u.mu.Lock()
+	u.files[p] = body
+	u.mu.Unlock()
+}
+
+func readAll(t *testing.T, f io.ReadCloser) (string, error) {
+	t.Helper()
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	return string(b), err
+}
+
+func TestRemoteFetchesOnceAndStores(t *testing.T) {
+	f := newFixture(t)
+	up := newUpstream(t)
+	f.remote("r", "generic")
+	f.update("r", `{"url":"`+up.URL+`/files"}`)
+	body := strings.Repeat("artifact ", 1000)
+	up.set("a/b.bin", body)
+	up.gate = make(chan struct{})
+	rem, _ := f.reg.Get("r")
+
+	it, file, err := rem.Open(f.ctx, "a/b.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Concurrent requests wait for the one fetch in progress.
+	var wg sync.WaitGroup
+	results := make(chan string, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, ff, err := rem.Open(f.ctx, "a/b.bin")
+			if err != nil {
+				results <- "error: " + err.Error()
+				return
+			}
+			s, _ := readAll(t, ff)
+			results <- s
+		}()
+	}
+	// The leader receives the first half before the upstream sent the rest.
+	first := make([]byte, len(body)/2-1)
+	if _, err := io.ReadFull(file, first); err != nil {
+		t.Fatalf("reading the streamed first half: %v", err)
+	}
+	close(up.gate)
+	rest, err := readAll(t, file)
+	if err != nil || string(first)+rest != body {
+		t.Fatalf("leader got %d bytes, %v", len(first)+len(rest), err)
+	}
+	wg.Wait()
+	close(results)
+	for r := range results {
+		if r != body {
+			t.Fatalf("a waiting request got %.40q", r)
+		}
+	}
+	if n := up.gets.Load(); n != 1 {
+		t.Errorf("upstream GETs = %d, want 1", n)
+	}
+	if it.Repo != "r-cache" {
+		t.Errorf("item repo %q", it.Repo)
+	}
+	f.mustRead("r-cache", "a/b.bin", body, "r-cache")
+}
+
+func TestRemoteRefusesWrongChecksumAndRemembersMisses(t *testing.T) {
+	f := newFixture(t)
+	up := newUpstream(t)
+	f.remote("r", "generic")
+	f.update("r", `{"url":"`+up.URL+`/files","missedRetrievalCachePeriodSecs":60}`)
+	up.set("bad.bin", "corrupted content")
+	up.sums["bad.bin"] = strings.Repeat("0", 40)
+	rem, _ := f.reg.Get("r")
+	_, file, err := rem.Open(f.ctx, "bad.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := readAll(t, file)
+	if err == nil || !errors.Is(err, arca.ErrUnavailable) {
+		t.Fatalf("reading a body with a wrong checksum: %q, %v; want a failure", got, err)
+	}
+	if len(got) == len("corrupted content") {
+		t.Errorf("the client received the whole body before the checksum failed")
+	}
+	f.mustMiss(f.ctx, "r-cache", "bad.bin")
+
+	f.mustMiss(f.ctx, "r", "missing.bin")
+	up.set("missing.bin", "now here")
+	before := up.gets.Load()
+	f.mustMiss(f.ctx, "r", "missing.bin")
+	if up.gets.Load() != before {
+		t.Errorf("a remembered miss went upstream")
+	}
+}
+
+func TestRemoteCacheNeverGoesUpstream(t *testing.T) {
+	f := newFixture(t)
+	up := newUpstream(t)
+	f.remote("r", "generic")
+	f.update("r", `{"url":"`+up.URL+`/files"}`)
+	up.set("x.bin", "x")
+	f.mustMiss(f.ctx, "r-cache", "x.bin")
+	if up.gets.Load() != 0 {
+		t.Errorf("reading the cache went upstream")
+	}
+	ctx, cancel := context.WithTimeout(f.ctx, 5*time.Second)
+	defer cancel()
+	got, _, err := f.read(ctx, "r", "x.bin")
+	if err != nil || got != "x" {
+		t.Fatalf("remote read: %q, %v", got, err)
+	}
+}
