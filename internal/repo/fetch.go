@@ -245,29 +245,44 @@ func (t *teeFile) Close() error {
 	return nil
 }
 
-// finish verifies and stores the downloaded artifact. It runs once.
+// finish verifies the downloaded artifact and stores it. It runs once. Verification is done
+// before it returns, so the client's last byte depends on it; making the blob durable and
+// recording the item (fsync, rename, database commit) then completes in the background, and the
+// requests waiting for this fetch are released when it has.
 func (t *teeFile) finish() error {
 	if t.finished {
 		return nil
 	}
 	t.finished = true
 	t.res.Body.Close()
-	r := t.remote
-	ctx := context.Background()
 	if t.res.Size >= 0 && t.pos != t.res.Size {
 		return t.fail(fmt.Errorf("upstream sent %d of %d bytes", t.pos, t.res.Size))
 	}
-	if _, err := t.w.Commit(ctx, t.res.Checksums); err != nil {
-		return t.fail(err)
+	sums := t.w.Sums()
+	if !matches(t.res.Checksums, sums) {
+		return t.fail(arca.Errorf(arca.ErrChecksum, "upstream body does not match the checksums it declared (declared %+v, received %+v)", t.res.Checksums, sums))
 	}
 	it := t.item
-	it.Size, it.Checksums = t.w.Size(), t.w.Sums()
+	it.Size, it.Checksums = t.w.Size(), sums
 	it.Original = original(t.res.Checksums, it.Checksums)
-	if _, err := r.cache.meta.PutFile(ctx, it, meta.PutOptions{}); err != nil {
-		return t.fail(err)
+	go t.store(it)
+	return nil
+}
+
+// store makes the verified blob durable and records the item.
+func (t *teeFile) store(it arca.Item) {
+	r := t.remote
+	ctx := context.Background()
+	_, err := t.w.Commit(ctx, t.res.Checksums)
+	if err == nil {
+		_, err = r.cache.meta.PutFile(ctx, it, meta.PutOptions{})
+	}
+	if err != nil {
+		r.log.Error("remote repository: storing a verified download", "repo", r.cfg.Key(), "path", t.path, "err", err)
+		t.land(arca.StatusErrorf(arca.ErrUnavailable, http.StatusBadGateway, "remote repository '%s': storing %s: %v", r.cfg.Key(), t.path, err))
+		return
 	}
 	t.land(nil)
-	return nil
 }
 
 // fail discards the download; the client's read fails and waiting requests get a 502.
