@@ -138,6 +138,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		close(a.flushed)
 	}()
 	go collectGarbage(bg, blobs, store, log)
+	go cleanupRemoteCaches(bg, repos, log)
 	go func() {
 		err := a.srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
@@ -205,6 +206,26 @@ func loadSwitches(ctx context.Context, store meta.Settings, cfg config.Config) (
 		sw.Anonymous.Store(v == "true")
 	}
 	return sw, nil
+}
+
+// cleanupRemoteCaches removes unused cached artifacts of the remote repositories that ask for it
+// (unusedArtifactsCleanupPeriodHours), every hour.
+func cleanupRemoteCaches(ctx context.Context, repos *repo.Registry, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := repos.CleanupUnused(ctx)
+		if err != nil {
+			log.Warn("cleaning up remote caches", "err", err)
+		} else if n > 0 {
+			log.Info("removed unused cached artifacts", "count", n)
+		}
+	}
 }
 
 func newLogger(level string, out io.Writer) *slog.Logger {

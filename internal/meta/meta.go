@@ -133,6 +133,9 @@ type Stats interface {
 	AddDownloads(ctx context.Context, ds []arca.Download) error
 	// AddRemoteDownloads adds downloads reported by a smart remote downstream from origin.
 	AddRemoteDownloads(ctx context.Context, repo, path, origin string, count int64, last time.Time, by string) error
+	// UnusedFiles returns up to limit files of repo that were neither downloaded nor created
+	// since before (for the cleanup of remote caches), oldest use first.
+	UnusedFiles(ctx context.Context, repo string, before time.Time, limit int) ([]arca.Item, error)
 	// GetStats returns the statistics of an item (zero values when never downloaded).
 	// Missing item: arca.ErrNotFound.
 	GetStats(ctx context.Context, repo, path string) (arca.Stats, error)

@@ -180,3 +180,45 @@ func TestRemoteCacheNeverGoesUpstream(t *testing.T) {
 		t.Fatalf("remote read: %q, %v", got, err)
 	}
 }
+
+func TestCleanupOfUnusedCachedArtifacts(t *testing.T) {
+	f := newFixture(t)
+	up := newUpstream(t)
+	f.remote("r", "generic")
+	f.update("r", `{"url":"`+up.URL+`/files","unusedArtifactsCleanupPeriodHours":2}`)
+	f.remote("keep", "generic") // no cleanup period: never cleaned
+	up.set("old.bin", "old")
+	up.set("used.bin", "used")
+	for _, p := range []string{"old.bin", "used.bin"} {
+		if got, _, err := f.read(f.ctx, "r", p); err != nil || got == "" {
+			t.Fatalf("fetching %s: %q, %v", p, got, err)
+		}
+	}
+	f.put("keep-cache", "ancient.bin", "a")
+	waitStored(t, f, "r-cache", "used.bin")
+	f.clock = f.clock.Add(90 * time.Minute)
+	if err := f.reg.meta.AddDownloads(f.ctx, []arca.Download{{Repo: "r-cache", Path: "used.bin", By: "u", At: f.clock}}); err != nil {
+		t.Fatal(err)
+	}
+	f.clock = f.clock.Add(90 * time.Minute) // old.bin: 3 h unused; used.bin: downloaded 1.5 h ago
+	n, err := f.reg.CleanupUnused(f.ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("CleanupUnused = %d, %v; want 1 removed", n, err)
+	}
+	f.mustMiss(f.ctx, "r-cache", "old.bin")
+	f.mustRead("r-cache", "used.bin", "used", "r-cache")
+	f.mustRead("keep-cache", "ancient.bin", "a", "keep-cache")
+}
+
+// waitStored waits until a fetched artifact has been stored (storing finishes in the background
+// after the client received the verified body).
+func waitStored(t *testing.T, f *fixture, key, p string) {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		if _, _, err := f.read(f.ctx, key, p); err == nil {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%s/%s was not stored", key, p)
+}

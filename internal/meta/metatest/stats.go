@@ -3,10 +3,12 @@ package metatest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"arca"
+	"arca/internal/meta"
 )
 
 func (h harness) stats(t *testing.T) {
@@ -54,6 +56,44 @@ func (h harness) stats(t *testing.T) {
 		}))
 		check("f1", arca.Stats{DownloadCount: 4, LastDownloaded: at(9), LastDownloadedBy: "a"})
 		check("d/f2", arca.Stats{DownloadCount: 2, LastDownloaded: at(8), LastDownloadedBy: "new"})
+	})
+
+	t.Run("UnusedFiles", func(t *testing.T) {
+		st := h.fresh(t)
+		old := file("r1", "old/never.bin", "a") // created at(0), never downloaded
+		mustPut := func(it arca.Item) {
+			t.Helper()
+			if _, err := st.PutFile(ctx, it, meta.PutOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		mustPut(old)
+		used := file("r1", "old/used.bin", "b")
+		mustPut(used)
+		fresh := file("r1", "fresh.bin", "c")
+		fresh.Created, fresh.Modified, fresh.Updated = at(100), at(100), at(100)
+		mustPut(fresh)
+		put(t, st, "r2", "other.bin", "d", nil)
+		must(t, "AddDownloads", st.AddDownloads(ctx, []arca.Download{{Repo: "r1", Path: "old/used.bin", By: "u", At: at(60)}}))
+		paths := func(before time.Time, limit int) []string {
+			t.Helper()
+			items, err := st.UnusedFiles(ctx, "r1", before, limit)
+			must(t, "UnusedFiles", err)
+			var out []string
+			for _, it := range items {
+				out = append(out, it.Path)
+			}
+			return out
+		}
+		if d := cmp.Diff([]string{"old/never.bin"}, paths(at(50), 10)); d != "" {
+			t.Errorf("UnusedFiles(before 50) (-want +got):\n%s", d)
+		}
+		if d := cmp.Diff([]string{"old/never.bin", "old/used.bin"}, paths(at(70), 10)); d != "" {
+			t.Errorf("UnusedFiles(before 70), oldest use first (-want +got):\n%s", d)
+		}
+		if d := cmp.Diff([]string{"old/never.bin"}, paths(at(200), 1)); d != "" {
+			t.Errorf("UnusedFiles(limit 1) (-want +got):\n%s", d)
+		}
 	})
 
 	t.Run("Remote", func(t *testing.T) {

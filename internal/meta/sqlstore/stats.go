@@ -178,3 +178,17 @@ func (s *Store) moveStatsTx(ctx context.Context, tx *sql.Tx, src, dst int64) err
 	}
 	return nil
 }
+
+// UnusedFiles implements meta.Stats: files of repo whose last download (or creation, when never
+// downloaded) is before the cutoff.
+func (s *Store) UnusedFiles(ctx context.Context, repo string, before time.Time, limit int) ([]arca.Item, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	q := selectItem + ` LEFT JOIN stats st ON st.item_id = i.id
+		WHERE i.repo = ? AND i.folder = 0 AND i.created < ? AND COALESCE(st.last_downloaded, 0) < ?
+		ORDER BY CASE WHEN COALESCE(st.last_downloaded, 0) > i.created THEN st.last_downloaded ELSE i.created END
+		LIMIT ?`
+	cutoff := ms(before)
+	return s.items(ctx, s.r, q, repo, cutoff, cutoff, limit)
+}
