@@ -115,6 +115,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	anonymous := switches.Anonymous.Load
 	authn := auth.NewAuthenticator(store, tokens, anonymous, time.Now)
 	downloads := repo.NewDownloads(store, log)
+	downloads.Listen(repos.Downloaded)
 	api := &restapi.API{
 		Repos: repos, Meta: store, Blobs: blobs, Downloads: downloads,
 		Authz: auth.DefaultPolicy{AnonymousRead: anonymous}, Authn: authn, Tokens: tokens,

@@ -25,7 +25,13 @@ type Downloads struct {
 	pending []arca.Download
 	kick    chan struct{}
 	flushMu sync.Mutex // one flush at a time, so batches reach the store in order
+	// listener, when set, hears every recorded download (set before serving).
+	listener func(repo, path, by string, at time.Time)
 }
+
+// Listen makes fn hear every download as it is recorded (smart remotes push downloads served
+// from their cache upstream). Set it before the server starts; fn must not block.
+func (d *Downloads) Listen(fn func(repo, path, by string, at time.Time)) { d.listener = fn }
 
 // NewDownloads returns a recorder flushing to store.
 func NewDownloads(store meta.Stats, log *slog.Logger) *Downloads {
@@ -34,6 +40,9 @@ func NewDownloads(store meta.Stats, log *slog.Logger) *Downloads {
 
 // Record counts one download. It never blocks on the store.
 func (d *Downloads) Record(repo, path, by string, at time.Time) {
+	if d.listener != nil {
+		d.listener(repo, path, by, at)
+	}
 	d.mu.Lock()
 	d.pending = append(d.pending, arca.Download{Repo: repo, Path: path, By: by, At: at})
 	n := len(d.pending)

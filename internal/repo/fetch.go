@@ -23,6 +23,9 @@ type flight struct {
 // fetch gets a missing path from the upstream: as the leader of a new flight, or by waiting for
 // the flight in progress.
 func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, error) {
+	if !r.cfg.StoreArtifactsLocally() {
+		return r.passThrough(ctx, p) // nothing is stored, so there is nothing to wait for
+	}
 	fl := &flight{done: make(chan struct{})}
 	if prev, loaded := r.flights.LoadOrStore(p, fl); loaded {
 		other := prev.(*flight)
@@ -41,6 +44,11 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 		r.flights.Delete(p)
 		close(fl.done)
 	}
+	// The previous flight may have landed between our cache miss and our LoadOrStore.
+	if it, f, err := r.cache.Open(ctx, p); err == nil {
+		land(nil)
+		return it, f, nil
+	}
 	res, err := r.client.Do(context.WithoutCancel(ctx), upstream.Request{Method: http.MethodGet, Path: p, Originated: originated(ctx)})
 	if err != nil {
 		err = r.fetchFailed(p, err)
@@ -49,11 +57,6 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 	}
 	r.misses.forget(p)
 	it := r.upstreamItem(p, res)
-	if !r.cfg.StoreArtifactsLocally() {
-		land(nil) // nothing is stored, so waiters fetch for themselves
-		r.flights.Delete(p)
-		return it, &passFile{body: res.Body, size: res.Size}, nil
-	}
 	w, err := r.cache.blobs.Create(ctx)
 	if err != nil {
 		res.Body.Close()
@@ -62,6 +65,16 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 	}
 	t := &teeFile{remote: r, path: p, res: res, w: w, item: it, land: land}
 	return it, t, nil
+}
+
+// passThrough serves an upstream body without storing it (storeArtifactsLocally false).
+func (r *Remote) passThrough(ctx context.Context, p string) (arca.Item, blob.File, error) {
+	res, err := r.client.Do(ctx, upstream.Request{Method: http.MethodGet, Path: p, Originated: originated(ctx)})
+	if err != nil {
+		return arca.Item{}, nil, r.fetchFailed(p, err)
+	}
+	r.misses.forget(p)
+	return r.upstreamItem(p, res), &passFile{body: res.Body, size: res.Size}, nil
 }
 
 // teeFile streams an upstream body to the client while writing it to a new blob. At the end of
@@ -231,6 +244,9 @@ func (t *teeFile) finishEOF() error {
 	return io.EOF
 }
 
+// Streaming marks a body that arrives while it is sent: the server flushes each chunk.
+func (t *teeFile) Streaming() bool { return true }
+
 // Close implements io.Closer. An unfinished download goes on in the background.
 func (t *teeFile) Close() error {
 	if t.finished || t.err != nil {
@@ -245,10 +261,8 @@ func (t *teeFile) Close() error {
 	return nil
 }
 
-// finish verifies the downloaded artifact and stores it. It runs once. Verification is done
-// before it returns, so the client's last byte depends on it; making the blob durable and
-// recording the item (fsync, rename, database commit) then completes in the background, and the
-// requests waiting for this fetch are released when it has.
+// finish verifies the downloaded artifact and stores it. It runs once, before the client's last
+// byte is released: when the client has the whole body, the cache has it too.
 func (t *teeFile) finish() error {
 	if t.finished {
 		return nil
@@ -258,31 +272,19 @@ func (t *teeFile) finish() error {
 	if t.res.Size >= 0 && t.pos != t.res.Size {
 		return t.fail(fmt.Errorf("upstream sent %d of %d bytes", t.pos, t.res.Size))
 	}
-	sums := t.w.Sums()
-	if !matches(t.res.Checksums, sums) {
-		return t.fail(arca.Errorf(arca.ErrChecksum, "upstream body does not match the checksums it declared (declared %+v, received %+v)", t.res.Checksums, sums))
-	}
-	it := t.item
-	it.Size, it.Checksums = t.w.Size(), sums
-	it.Original = original(t.res.Checksums, it.Checksums)
-	go t.store(it)
-	return nil
-}
-
-// store makes the verified blob durable and records the item.
-func (t *teeFile) store(it arca.Item) {
 	r := t.remote
 	ctx := context.Background()
-	_, err := t.w.Commit(ctx, t.res.Checksums)
-	if err == nil {
-		_, err = r.cache.meta.PutFile(ctx, it, meta.PutOptions{})
+	if _, err := t.w.Commit(ctx, t.res.Checksums); err != nil {
+		return t.fail(err)
 	}
-	if err != nil {
-		r.log.Error("remote repository: storing a verified download", "repo", r.cfg.Key(), "path", t.path, "err", err)
-		t.land(arca.StatusErrorf(arca.ErrUnavailable, http.StatusBadGateway, "remote repository '%s': storing %s: %v", r.cfg.Key(), t.path, err))
-		return
+	it := t.item
+	it.Size, it.Checksums = t.w.Size(), t.w.Sums()
+	it.Original = original(t.res.Checksums, it.Checksums)
+	if _, err := r.cache.meta.PutFile(ctx, it, meta.PutOptions{}); err != nil {
+		return t.fail(err)
 	}
 	t.land(nil)
+	return nil
 }
 
 // fail discards the download; the client's read fails and waiting requests get a 502.
@@ -303,6 +305,9 @@ func (t *teeFile) fail(err error) error {
 	t.land(t.err)
 	return t.err
 }
+
+// metaPut keeps an item's properties when it is written again.
+func metaPut(props arca.Properties) meta.PutOptions { return meta.PutOptions{Props: props} }
 
 // passFile passes an upstream body through without storing it (storeArtifactsLocally false).
 type passFile struct {
@@ -331,6 +336,9 @@ func (f *passFile) Seek(offset int64, whence int) (int64, error) {
 
 func (f *passFile) Close() error { return f.body.Close() }
 
+// Streaming marks a body that arrives while it is sent: the server flushes each chunk.
+func (f *passFile) Streaming() bool { return true }
+
 // revalidate asks the upstream whether expired cached metadata changed (a conditional GET). A
 // 304 renews the cached copy; new content replaces it. When the upstream cannot answer (5xx,
 // 429, timeout, network) the stale copy is served with a Warning, unless hardFail.
@@ -351,7 +359,11 @@ func (r *Remote) revalidate(ctx context.Context, p string, cached arca.Item, f b
 	if res.Status == http.StatusNotModified {
 		res.Body.Close()
 		cached.Updated = r.now()
-		if _, err := r.cache.meta.PutFile(ctx, cached, meta.PutOptions{}); err != nil {
+		props, err := r.cache.meta.GetProps(ctx, r.cache.Key(), p)
+		if err == nil {
+			_, err = r.cache.meta.PutFile(ctx, cached, metaPut(props))
+		}
+		if err != nil {
 			r.log.Warn("remote repository: renewing cached metadata", "repo", r.cfg.Key(), "path", p, "err", err)
 		}
 		return cached, f, nil

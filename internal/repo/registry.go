@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"arca"
 	"arca/internal/blob"
@@ -84,7 +85,7 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 	switch cfg.Class() {
 	case repoconfig.Remote:
 		cache := NewLocal(cfg, cfg.Key()+CacheSuffix, r.meta, r.blobs, r.now)
-		return NewRemote(cfg, cache, r.formats.For(cfg.PackageType()), r.id, r.now, r.log)
+		return NewRemote(cfg, cache, r.formats.For(cfg.PackageType()), r.id, r.hasLocal, r.now, r.log)
 	case repoconfig.Virtual:
 		return &Virtual{cfg: cfg, reg: r, format: r.formats.For(cfg.PackageType()), meta: r.meta,
 			blobs: r.blobs, now: r.now, merged: newMergedCache()}
@@ -97,6 +98,7 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 // is the constructor.
 func (r *Registry) install(cfg *repoconfig.Config) {
 	r.ver++
+	r.closeRemote(cfg.Key())
 	repo := r.build(cfg)
 	r.repos[strings.ToLower(cfg.Key())] = repo
 	if rem, ok := repo.(*Remote); ok {
@@ -106,6 +108,7 @@ func (r *Registry) install(cfg *repoconfig.Config) {
 
 func (r *Registry) uninstall(key string) {
 	r.ver++
+	r.closeRemote(key)
 	delete(r.repos, strings.ToLower(key))
 	delete(r.repos, strings.ToLower(key+CacheSuffix))
 }
@@ -186,6 +189,39 @@ func (r *Registry) checkNew(key string) error {
 		return arca.Errorf(arca.ErrInvalid, "repository key '%s' is reserved for the global virtual repository", GlobalVirtualKey)
 	}
 	return nil
+}
+
+// closeRemote stops the background work of the remote repository installed under key, if any;
+// the caller holds mu.
+func (r *Registry) closeRemote(key string) {
+	if rem, ok := r.repos[strings.ToLower(key)].(*Remote); ok {
+		rem.Close()
+	}
+}
+
+// hasLocal reports whether a local (or federated) repository of key exists.
+func (r *Registry) hasLocal(key string) bool {
+	rep, err := r.Get(key)
+	if err != nil {
+		return false
+	}
+	_, ok := rep.(*Local)
+	return ok
+}
+
+// Downloaded tells the remote repository owning a cache key about a download served from its
+// cache (smart remotes push these statistics upstream). Other keys are ignored.
+func (r *Registry) Downloaded(storageKey, p, by string, at time.Time) {
+	key, ok := strings.CutSuffix(storageKey, CacheSuffix)
+	if !ok {
+		return
+	}
+	r.mu.RLock()
+	rem, ok := r.repos[strings.ToLower(key)].(*Remote)
+	r.mu.RUnlock()
+	if ok {
+		rem.Downloaded(p, by, at)
+	}
 }
 
 // lookup finds a configuration; the caller holds mu (either way).

@@ -36,6 +36,9 @@ type Remote struct {
 
 	flights sync.Map // path → *flight: the one upstream fetch of a missing path
 	misses  missCache
+	smart   *smartRemote // nil unless contentSynchronisation is enabled
+	// instanceID is this instance's id, sent upstream.
+	instanceID string
 	// offlineUntil is the Unix nanosecond time until which the upstream is assumed offline.
 	offlineUntil atomic.Int64
 }
@@ -43,8 +46,12 @@ type Remote struct {
 var _ Repository = (*Remote)(nil)
 
 // NewRemote returns a remote repository over its cache.
-func NewRemote(cfg *repoconfig.Config, cache *Local, f format.Format, instanceID string, now Clock, log *slog.Logger) *Remote {
-	r := &Remote{cfg: cfg, cache: cache, format: f, now: now, log: log, misses: missCache{entries: map[string]time.Time{}}}
+//
+// hasLocal reports whether this instance has a local repository of a key (for the statistics
+// push of smart remotes). Close stops the remote's background work.
+func NewRemote(cfg *repoconfig.Config, cache *Local, f format.Format, instanceID string, hasLocal func(string) bool, now Clock, log *slog.Logger) *Remote {
+	r := &Remote{cfg: cfg, cache: cache, format: f, now: now, log: log, instanceID: instanceID,
+		misses: missCache{entries: map[string]time.Time{}}}
 	c, err := upstream.New(upstream.Config{
 		URL: cfg.URL(), Username: cfg.Username(), Password: cfg.Password(), QueryParams: queryParams(cfg),
 		Timeout: cfg.SocketTimeout(), InstanceID: instanceID,
@@ -54,8 +61,24 @@ func NewRemote(cfg *repoconfig.Config, cache *Local, f format.Format, instanceID
 	} else {
 		r.client = c
 	}
+	r.smart = newSmartRemote(r, instanceID, hasLocal)
 	return r
 }
+
+// UpstreamURL is the upstream URL of a repository path ("" when the remote has no usable URL).
+func (r *Remote) UpstreamURL(p string) string {
+	if r.client == nil {
+		return ""
+	}
+	return r.client.URL(p)
+}
+
+// Close stops the remote's background work (the statistics push, which flushes once more).
+func (r *Remote) Close() { r.smart.close() }
+
+// Downloaded records a download served from the cache, for the statistics push of a smart
+// remote.
+func (r *Remote) Downloaded(p, by string, at time.Time) { r.smart.downloaded(p, by, at) }
 
 func queryParams(cfg *repoconfig.Config) string {
 	raw, ok := cfg.Field("queryParams")
@@ -112,6 +135,7 @@ func (r *Remote) Open(ctx context.Context, p string) (arca.Item, blob.File, erro
 	it, f, err := r.cache.Open(ctx, p)
 	if err == nil {
 		if it.Folder || r.fresh(p, it) {
+			r.maybeSync(it)
 			return it, f, nil
 		}
 		return r.revalidate(ctx, p, it, f)
@@ -205,9 +229,22 @@ func (r *Remote) readOnly() error {
 // Delete implements Repository: removes cached items.
 func (r *Remote) Delete(ctx context.Context, p string) error { return r.cache.Delete(ctx, p) }
 
-// List implements Repository.
+// List implements Repository: the cached children, and with listRemoteFolderItems also the
+// upstream's (one level; a deep listing covers the cache only).
 func (r *Remote) List(ctx context.Context, dir string, deep bool) ([]arca.Item, error) {
-	return r.cache.List(ctx, dir, deep)
+	cached, err := r.cache.List(ctx, dir, deep)
+	if err != nil && !errors.Is(err, arca.ErrNotFound) {
+		return nil, err
+	}
+	if deep || !r.listsRemoteFolders() || r.cfg.Offline() {
+		return cached, err
+	}
+	return r.listUpstream(ctx, dir, cached)
+}
+
+func (r *Remote) listsRemoteFolders() bool {
+	raw, ok := r.cfg.Field("listRemoteFolderItems")
+	return ok && string(raw) == "true"
 }
 
 // CacheRepo is the "<remote>-cache" view: reads and deletes of the cache, never an upstream
@@ -216,6 +253,9 @@ type CacheRepo struct {
 	*Local
 	remote *Remote
 }
+
+// Remote returns the remote repository the cache belongs to.
+func (c *CacheRepo) Remote() *Remote { return c.remote }
 
 // Put implements Repository: refused, like on the remote itself.
 func (c *CacheRepo) Put(context.Context, string, io.Reader, PutOptions) (arca.Item, error) {

@@ -95,10 +95,39 @@ func sendBody(w io.Writer, f io.Reader, size int64) (int64, error) {
 		size = 1<<63 - 1 // unknown length: until the body ends
 	}
 	lr := &io.LimitedReader{R: f, N: size}
+	if s, ok := f.(interface{ Streaming() bool }); ok && s.Streaming() {
+		return sendStreaming(w, lr)
+	}
 	if rf, ok := w.(io.ReaderFrom); ok {
 		return rf.ReadFrom(lr)
 	}
 	return io.Copy(w, lr)
+}
+
+// sendStreaming copies a body that arrives while it is sent (a remote fetch), flushing each
+// chunk so the client receives the bytes as they come.
+func sendStreaming(w io.Writer, r io.Reader) (int64, error) {
+	rw, _ := w.(http.ResponseWriter)
+	buf := make([]byte, 32<<10)
+	var n int64
+	for {
+		k, err := r.Read(buf)
+		if k > 0 {
+			if _, werr := w.Write(buf[:k]); werr != nil {
+				return n, werr
+			}
+			n += int64(k)
+			if rw != nil {
+				_ = http.NewResponseController(rw).Flush()
+			}
+		}
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }
 
 // plainRequest reports a request that http.ServeContent would answer with the whole body:

@@ -117,7 +117,9 @@ func (a *API) StorageGet(w http.ResponseWriter, r *http.Request) error {
 		}
 		return writeJSON(w, http.StatusOK, folderInfo(base, it, children))
 	default:
-		return writeJSON(w, http.StatusOK, fileInfo(base, it))
+		fi := fileInfo(base, it)
+		fi.RemoteURL = remoteURL(rep, stored, it.Path)
+		return writeJSON(w, http.StatusOK, fi)
 	}
 }
 
@@ -287,6 +289,21 @@ func (a *API) StorageDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// remoteURL is the upstream URL of an item cached by a remote repository ("" otherwise).
+func remoteURL(rep repo.Repository, stored, p string) string {
+	var rem *repo.Remote
+	switch v := rep.(type) {
+	case *repo.Remote:
+		rem = v
+	case *repo.CacheRepo:
+		rem = v.Remote()
+	}
+	if rem == nil || stored != rem.Cache().Key() {
+		return ""
+	}
+	return rem.UpstreamURL(p)
 }
 
 // storedIn returns the key an item is stored under: its own repository, or for a virtual

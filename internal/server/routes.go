@@ -36,6 +36,7 @@ func (s *Server) routes(mux *http.ServeMux, a *restapi.API) {
 
 	// Storage API.
 	mux.Handle("GET /artifactory/api/storage/{path...}", h(a.StorageGet))
+	mux.Handle("PUT /artifactory/api/storage/statistics/{path...}", h(a.PutStatistics))
 	mux.Handle("PUT /artifactory/api/storage/{path...}", h(a.StoragePut))
 	mux.Handle("DELETE /artifactory/api/storage/{path...}", h(a.StorageDelete))
 

@@ -1,0 +1,220 @@
+package repo
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"path"
+	"sort"
+	"sync"
+	"time"
+
+	"arca"
+	"arca/internal/smart"
+)
+
+// syncSettings is a remote's contentSynchronisation: the smart-remote features.
+type syncSettings struct {
+	Enabled    bool `json:"enabled"`
+	Statistics struct {
+		Enabled bool `json:"enabled"`
+	} `json:"statistics"`
+	Properties struct {
+		Enabled bool `json:"enabled"`
+	} `json:"properties"`
+	Source struct {
+		OriginAbsenceDetection bool `json:"originAbsenceDetection"`
+	} `json:"source"`
+}
+
+// smartRemote holds a remote's smart features: the upstream's detection (done once, when a
+// feature first needs it, and retried after a minute when the upstream could not tell), the
+// statistics pusher, and the property synchronisation in progress.
+type smartRemote struct {
+	settings syncSettings
+	peer     smart.Peer
+	pusher   *smart.StatsPusher // nil unless statistics are enabled
+	stop     context.CancelFunc
+
+	mu         sync.Mutex
+	detected   *smart.Upstream
+	retryAfter time.Time
+	syncing    sync.Map // path → struct{}: property syncs in flight
+}
+
+// newSmartRemote prepares the smart features of r, starting its statistics pusher; nil when
+// contentSynchronisation is off.
+func newSmartRemote(r *Remote, instanceID string, hasLocal func(string) bool) *smartRemote {
+	raw, ok := r.cfg.Field("contentSynchronisation")
+	var st syncSettings
+	if !ok || json.Unmarshal(raw, &st) != nil || !st.Enabled || r.client == nil {
+		return nil
+	}
+	hc := &http.Client{Timeout: max(r.cfg.SocketTimeout(), time.Second) * 4}
+	peer := smart.NewPeer(hc, r.cfg.URL(), instanceID, r.cfg.Username(), r.cfg.Password())
+	peer.QueryParams = queryParams(r.cfg)
+	s := &smartRemote{settings: st, peer: peer}
+	if st.Statistics.Enabled {
+		s.pusher = smart.NewStatsPusher(peer, smart.StatsOptions{HasLocal: hasLocal, Log: r.log})
+		ctx, cancel := context.WithCancel(context.Background())
+		s.stop = cancel
+		go func() {
+			if up := s.upstream(ctx); up != nil && up.Supports(smart.StatisticsPush) {
+				s.pusher.Run(ctx, time.Minute)
+			}
+		}()
+	}
+	return s
+}
+
+// close stops the statistics pusher (which flushes once more).
+func (s *smartRemote) close() {
+	if s != nil && s.stop != nil {
+		s.stop()
+	}
+}
+
+// upstream returns the detected upstream when it is a smart one, else nil.
+func (s *smartRemote) upstream(ctx context.Context) *smart.Upstream {
+	s.mu.Lock()
+	if s.detected != nil {
+		defer s.mu.Unlock()
+		if s.detected.Smart {
+			return s.detected
+		}
+		return nil
+	}
+	if time.Now().Before(s.retryAfter) {
+		s.mu.Unlock()
+		return nil
+	}
+	s.retryAfter = time.Now().Add(time.Minute)
+	s.mu.Unlock()
+	up, err := s.peer.Detect(ctx)
+	if err != nil {
+		return nil
+	}
+	s.mu.Lock()
+	s.detected = &up
+	s.mu.Unlock()
+	if up.Smart {
+		return &up
+	}
+	return nil
+}
+
+// downloaded queues a download served from the cache for the statistics push.
+func (s *smartRemote) downloaded(p, by string, at time.Time) {
+	if s != nil && s.pusher != nil {
+		s.pusher.Record(smart.Event{RepoPath: p, By: by, At: at})
+	}
+}
+
+// maybeSync refreshes a cached item's properties from the upstream, and its sourceDeleted
+// mark, in the background, once they are older than the retrieval cache period. One sync per
+// path at a time; a failure leaves the cached properties as they are.
+func (r *Remote) maybeSync(it arca.Item) {
+	s := r.smart
+	if s == nil || it.Folder || (!s.settings.Properties.Enabled && !s.settings.Source.OriginAbsenceDetection) {
+		return
+	}
+	if r.now().Sub(it.Updated) < r.cfg.RetrievalCachePeriod() {
+		return
+	}
+	if _, busy := s.syncing.LoadOrStore(it.Path, struct{}{}); busy {
+		return
+	}
+	go func() {
+		defer s.syncing.Delete(it.Path)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := r.syncProperties(ctx, it); err != nil {
+			r.log.Warn("smart remote: synchronising properties", "repo", r.cfg.Key(), "path", it.Path, "err", err)
+		}
+	}()
+}
+
+func (r *Remote) syncProperties(ctx context.Context, it arca.Item) error {
+	s := r.smart
+	up := s.upstream(ctx)
+	if up == nil {
+		return nil
+	}
+	absence := s.settings.Source.OriginAbsenceDetection && up.Supports(smart.OriginAbsence)
+	var rp smart.RemoteProps
+	var err error
+	if s.settings.Properties.Enabled && up.Supports(smart.PropertySync) {
+		rp, err = s.peer.FetchProperties(ctx, it.Path)
+	} else if absence {
+		rp.Exists, err = s.peer.SourceExists(ctx, it.Path)
+	} else {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	meta := r.cache.meta
+	cached, err := meta.GetProps(ctx, r.cache.Key(), it.Path)
+	if err != nil {
+		return err
+	}
+	props, _ := smart.Sync(cached, rp, absence)
+	// Renew the item's Updated time (the start of the next period) with its properties.
+	it.Updated = r.now()
+	_, err = meta.PutFile(ctx, it, metaPut(props))
+	return err
+}
+
+// listUpstream adds the upstream's children of dir to the cached ones (listRemoteFolderItems):
+// through the storage API of a smart upstream, else by parsing the upstream's HTML listing.
+func (r *Remote) listUpstream(ctx context.Context, dir string, cached []arca.Item) ([]arca.Item, error) {
+	peer := r.peerForListing()
+	if peer == nil {
+		return cached, nil
+	}
+	var entries []smart.Entry
+	var err error
+	if r.smart != nil && r.smart.upstream(ctx) != nil {
+		entries, err = peer.ListStorage(ctx, dir)
+	} else {
+		entries, err = peer.ListHTML(ctx, dir)
+	}
+	if err != nil {
+		if len(cached) > 0 {
+			return cached, nil // the cache still answers when the upstream cannot
+		}
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, it := range cached {
+		seen[it.Path] = true
+	}
+	out := cached
+	for _, e := range entries {
+		p := path.Join(dir, e.Name)
+		if dir == "" {
+			p = e.Name
+		}
+		if seen[p] || !r.cfg.Filter().Allows(p) && !(e.Folder && r.cfg.Filter().AllowsFolder(p)) {
+			continue
+		}
+		seen[p] = true
+		out = append(out, arca.Item{Repo: r.cache.Key(), Path: p, Folder: e.Folder, Size: -1, Modified: r.now()})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// peerForListing is the smart peer, or a plain one for remotes without smart features.
+func (r *Remote) peerForListing() *smart.Peer {
+	if r.client == nil {
+		return nil
+	}
+	if r.smart != nil {
+		return &r.smart.peer
+	}
+	hc := &http.Client{Timeout: max(r.cfg.SocketTimeout(), time.Second) * 4}
+	p := smart.NewPeer(hc, r.cfg.URL(), r.instanceID, r.cfg.Username(), r.cfg.Password())
+	p.QueryParams = queryParams(r.cfg)
+	return &p
+}
