@@ -104,7 +104,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		a.AdminPasswordFile = pwFile
 	}
 	formats := format.NewRegistry(generic.Format{})
-	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, repo.Options{GlobalVirtual: cfg.GlobalVirtual, InstanceID: id})
+	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, repo.Options{GlobalVirtual: cfg.GlobalVirtual, InstanceID: id, StatisticsPushInterval: cfg.StatisticsPushInterval})
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is the server's configuration.
@@ -25,6 +26,9 @@ type Config struct {
 	// GlobalVirtual (ARCA_GLOBAL_VIRTUAL, --global-virtual) serves "repo", a virtual repository
 	// over every local and remote repository. Off by default, as on Artifactory.
 	GlobalVirtual bool
+	// StatisticsPushInterval (ARCA_STATISTICS_PUSH_INTERVAL, --statistics-push-interval) is how
+	// often smart remotes push the downloads served from their cache upstream.
+	StatisticsPushInterval time.Duration
 	// AdminPassword (ARCA_ADMIN_PASSWORD only, never a flag, so it stays out of process
 	// listings) is the first admin's password; empty: generate one.
 	AdminPassword string
@@ -32,7 +36,7 @@ type Config struct {
 
 // Default returns the built-in defaults: everything embedded, nothing to set up.
 func Default() Config {
-	return Config{Listen: "127.0.0.1:8081", DataDir: defaultDataDir(), LogLevel: "info"}
+	return Config{Listen: "127.0.0.1:8081", DataDir: defaultDataDir(), LogLevel: "info", StatisticsPushInterval: time.Minute}
 }
 
 func defaultDataDir() string {
@@ -69,6 +73,14 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	str(&c.LogLevel, "ARCA_LOG_LEVEL")
 	boolean(&c.LogRequests, "ARCA_LOG_REQUESTS")
 	boolean(&c.GlobalVirtual, "ARCA_GLOBAL_VIRTUAL")
+	if v := getenv("ARCA_STATISTICS_PUSH_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("ARCA_STATISTICS_PUSH_INTERVAL: %q is not a duration", v))
+		} else {
+			c.StatisticsPushInterval = d
+		}
+	}
 	c.AdminPassword = getenv("ARCA_ADMIN_PASSWORD")
 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -78,6 +90,7 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	fs.BoolVar(&c.AnonymousAccess, "anonymous-access", c.AnonymousAccess, "let unauthenticated requests read (ARCA_ANONYMOUS_ACCESS)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (ARCA_LOG_LEVEL)")
 	fs.BoolVar(&c.LogRequests, "log-requests", c.LogRequests, "log one line per request (ARCA_LOG_REQUESTS)")
+	fs.DurationVar(&c.StatisticsPushInterval, "statistics-push-interval", c.StatisticsPushInterval, "how often smart remotes push download statistics upstream (ARCA_STATISTICS_PUSH_INTERVAL)")
 	fs.BoolVar(&c.GlobalVirtual, "global-virtual", c.GlobalVirtual, "serve the global virtual repository 'repo' over all local and remote repositories (ARCA_GLOBAL_VIRTUAL)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
@@ -105,6 +118,9 @@ func (c Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("base-url: %q is not an http(s) URL", c.BaseURL))
 		}
+	}
+	if c.StatisticsPushInterval <= 0 {
+		errs = append(errs, fmt.Errorf("statistics-push-interval: must be positive, got %v", c.StatisticsPushInterval))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

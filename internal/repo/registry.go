@@ -32,6 +32,7 @@ type Registry struct {
 	log     *slog.Logger
 	global  bool   // serve the global virtual repository "repo"
 	id      string // this instance's id, sent upstream by remote repositories
+	push    time.Duration
 
 	mu    sync.RWMutex
 	repos map[string]Repository // lower-case key → repository; includes "<remote>-cache" views
@@ -50,6 +51,8 @@ type Options struct {
 	// InstanceID is this instance's id; remote repositories send it upstream in
 	// X-Artifactory-Originated so that loops between instances are detected.
 	InstanceID string
+	// StatisticsPushInterval is how often smart remotes push download statistics (default 1 min).
+	StatisticsPushInterval time.Duration
 }
 
 // GlobalVirtualKey is the key of the global virtual repository.
@@ -57,7 +60,7 @@ const GlobalVirtualKey = "repo"
 
 // NewRegistry loads every stored repository.
 func NewRegistry(ctx context.Context, m meta.Store, b blob.Store, formats *format.Registry, now Clock, log *slog.Logger, opt Options) (*Registry, error) {
-	r := &Registry{meta: m, blobs: b, formats: formats, now: now, log: log, global: opt.GlobalVirtual, id: opt.InstanceID,
+	r := &Registry{meta: m, blobs: b, formats: formats, now: now, log: log, global: opt.GlobalVirtual, id: opt.InstanceID, push: opt.StatisticsPushInterval,
 		repos: map[string]Repository{}, resolutions: map[string]Resolution{}}
 	recs, err := m.ListRepos(ctx)
 	if err != nil {
@@ -85,7 +88,9 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 	switch cfg.Class() {
 	case repoconfig.Remote:
 		cache := NewLocal(cfg, cfg.Key()+CacheSuffix, r.meta, r.blobs, r.now)
-		return NewRemote(cfg, cache, r.formats.For(cfg.PackageType()), r.id, r.hasLocal, r.now, r.log)
+		rem := NewRemote(cfg, cache, r.formats.For(cfg.PackageType()), r.id, r.hasLocal, r.now, r.log)
+		rem.startSmart(r.push)
+		return rem
 	case repoconfig.Virtual:
 		return &Virtual{cfg: cfg, reg: r, format: r.formats.For(cfg.PackageType()), meta: r.meta,
 			blobs: r.blobs, now: r.now, merged: newMergedCache()}

@@ -39,6 +39,7 @@ type Remote struct {
 	smart   *smartRemote // nil unless contentSynchronisation is enabled
 	// instanceID is this instance's id, sent upstream.
 	instanceID string
+	hasLocal   func(string) bool
 	// offlineUntil is the Unix nanosecond time until which the upstream is assumed offline.
 	offlineUntil atomic.Int64
 }
@@ -61,8 +62,17 @@ func NewRemote(cfg *repoconfig.Config, cache *Local, f format.Format, instanceID
 	} else {
 		r.client = c
 	}
-	r.smart = newSmartRemote(r, instanceID, hasLocal)
+	r.hasLocal = hasLocal
 	return r
+}
+
+// startSmart prepares the smart-remote features, pushing statistics every interval (default 1
+// minute). Without it the remote has none.
+func (r *Remote) startSmart(interval time.Duration) {
+	if interval <= 0 {
+		interval = time.Minute
+	}
+	r.smart = newSmartRemote(r, r.instanceID, r.hasLocal, interval)
 }
 
 // UpstreamURL is the upstream URL of a repository path ("" when the remote has no usable URL).

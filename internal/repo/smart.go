@@ -44,7 +44,7 @@ type smartRemote struct {
 
 // newSmartRemote prepares the smart features of r, starting its statistics pusher; nil when
 // contentSynchronisation is off.
-func newSmartRemote(r *Remote, instanceID string, hasLocal func(string) bool) *smartRemote {
+func newSmartRemote(r *Remote, instanceID string, hasLocal func(string) bool, interval time.Duration) *smartRemote {
 	raw, ok := r.cfg.Field("contentSynchronisation")
 	var st syncSettings
 	if !ok || json.Unmarshal(raw, &st) != nil || !st.Enabled || r.client == nil {
@@ -59,8 +59,22 @@ func newSmartRemote(r *Remote, instanceID string, hasLocal func(string) bool) *s
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stop = cancel
 		go func() {
-			if up := s.upstream(ctx); up != nil && up.Supports(smart.StatisticsPush) {
-				s.pusher.Run(ctx, time.Minute)
+			// Detect the upstream, again every minute while it cannot tell; push if it is smart.
+			for {
+				if up := s.upstream(ctx); up != nil {
+					if up.Supports(smart.StatisticsPush) {
+						s.pusher.Run(ctx, interval)
+					}
+					return
+				}
+				if s.known() {
+					return // detected, and not a smart upstream
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(time.Minute):
+				}
 			}
 		}()
 	}
@@ -101,6 +115,13 @@ func (s *smartRemote) upstream(ctx context.Context) *smart.Upstream {
 		return &up
 	}
 	return nil
+}
+
+// known reports whether the upstream has been detected (smart or not).
+func (s *smartRemote) known() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.detected != nil
 }
 
 // downloaded queues a download served from the cache for the statistics push.
