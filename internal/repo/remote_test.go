@@ -222,3 +222,120 @@ func waitStored(t *testing.T, f *fixture, key, p string) {
 	}
 	t.Fatalf("%s/%s was not stored", key, p)
 }
+
+// statusUpstream serves one metadata document with Last-Modified, honours If-Modified-Since,
+// and can be switched to fail.
+type statusUpstream struct {
+	*httptest.Server
+	mu       sync.Mutex
+	body     string
+	modified time.Time
+	fail     int // status to answer instead, when non-zero
+	gets     atomic.Int64
+	cond     atomic.Int64 // conditional requests
+}
+
+func newStatusUpstream(t *testing.T, body string) *statusUpstream {
+	u := &statusUpstream{body: body, modified: time.Unix(1_600_000_000, 0)}
+	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u.gets.Add(1)
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		if u.fail != 0 {
+			w.WriteHeader(u.fail)
+			return
+		}
+		if ims := r.Header.Get("If-Modified-Since"); ims != "" {
+			u.cond.Add(1)
+			if t, err := http.ParseTime(ims); err == nil && !u.modified.After(t) {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		}
+		w.Header().Set("Last-Modified", u.modified.UTC().Format(http.TimeFormat))
+		io.WriteString(w, u.body)
+	}))
+	t.Cleanup(u.Close)
+	return u
+}
+
+func TestRemoteRevalidatesExpiredMetadata(t *testing.T) {
+	f := newFixture(t)
+	up := newStatusUpstream(t, "a=1")
+	// The test format (registered for npm) treats *.index paths as metadata.
+	f.remote("r", "npm")
+	f.update("r", `{"url":"`+up.URL+`/files","retrievalCachePeriodSecs":60}`)
+	f.remote("strict", "npm")
+	f.update("strict", `{"url":"`+up.URL+`/files","retrievalCachePeriodSecs":60,"hardFail":true}`)
+
+	f.mustRead("r", "pkg/pkg.index", "a=1", "r-cache")
+	f.mustRead("r", "pkg/pkg.index", "a=1", "r-cache")
+	if n := up.gets.Load(); n != 1 {
+		t.Fatalf("fresh metadata went upstream: %d requests", n)
+	}
+	// Expired and unchanged: a conditional request, answered 304, renews the cached copy.
+	f.clock = f.clock.Add(2 * time.Minute)
+	f.mustRead("r", "pkg/pkg.index", "a=1", "r-cache")
+	if up.cond.Load() != 1 || up.gets.Load() != 2 {
+		t.Fatalf("revalidation: %d conditional of %d requests", up.cond.Load(), up.gets.Load())
+	}
+	f.mustRead("r", "pkg/pkg.index", "a=1", "r-cache")
+	if up.gets.Load() != 2 {
+		t.Errorf("a renewed copy went upstream again")
+	}
+	// Expired and changed: the new document replaces the cached one.
+	up.mu.Lock()
+	up.body, up.modified = "a=2", up.modified.Add(time.Hour)
+	up.mu.Unlock()
+	f.clock = f.clock.Add(2 * time.Minute)
+	f.mustRead("r", "pkg/pkg.index", "a=2", "r-cache")
+	f.mustRead("r-cache", "pkg/pkg.index", "a=2", "r-cache")
+
+	// Expired and the upstream fails: the stale copy is served with a Warning…
+	f.mustRead("strict", "pkg/pkg.index", "a=2", "strict-cache")
+	up.mu.Lock()
+	up.fail = http.StatusServiceUnavailable
+	up.mu.Unlock()
+	f.clock = f.clock.Add(2 * time.Minute)
+	rep, _ := f.reg.Get("r")
+	_, file, err := rep.Open(f.ctx, "pkg/pkg.index")
+	if err != nil {
+		t.Fatalf("stale copy not served: %v", err)
+	}
+	w, ok := file.(interface{ Warning() string })
+	body, _ := readAll(t, file)
+	if body != "a=2" || !ok || !strings.Contains(w.Warning(), "Stale") {
+		t.Errorf("stale copy: %q, warning %v", body, ok)
+	}
+	// …unless hardFail.
+	strict, _ := f.reg.Get("strict")
+	if _, _, err := strict.Open(f.ctx, "pkg/pkg.index"); !errors.Is(err, arca.ErrUnavailable) {
+		t.Errorf("hardFail: %v, want the upstream's failure", err)
+	}
+}
+
+func TestRemoteBypassHeadRequests(t *testing.T) {
+	f := newFixture(t)
+	up := newUpstream(t)
+	up.set("f.bin", "content")
+	f.remote("head", "generic")
+	f.update("head", `{"url":"`+up.URL+`/files"}`)
+	f.remote("bypass", "generic")
+	f.update("bypass", `{"url":"`+up.URL+`/files","bypassHeadRequests":true}`)
+	h, _ := f.reg.Get("head")
+	if it, err := h.Stat(f.ctx, "f.bin"); err != nil || it.Size != int64(len("content")) {
+		t.Fatalf("HEAD through the remote: %+v, %v", it, err)
+	}
+	if up.gets.Load() != 0 {
+		t.Errorf("a HEAD sent a GET upstream")
+	}
+	f.mustMiss(f.ctx, "head-cache", "f.bin") // a HEAD stores nothing
+	b, _ := f.reg.Get("bypass")
+	if _, err := b.Stat(f.ctx, "f.bin"); err != nil {
+		t.Fatal(err)
+	}
+	if up.gets.Load() != 1 {
+		t.Errorf("bypassHeadRequests: %d upstream GETs, want 1", up.gets.Load())
+	}
+	waitStored(t, f, "bypass-cache", "f.bin")
+}
