@@ -20,6 +20,12 @@
 //	                    per-configuration plan (Resolve: flattened, deduplicated, locals →
 //	                    remote caches → remotes) with one FindItems query over all stored
 //	                    members, and merges metadata through the format's Merger.
+//	                    Remote fetches a miss once (a flight per path), streams it to the
+//	                    client while the blob is written, verifies before the last byte, and
+//	                    keeps a negative cache and an assumed-offline window.
+//	   internal/upstream  the remotes' HTTP client (originated headers, timeouts, classified
+//	                    failures); internal/smart the smart-remote protocol (detection,
+//	                    statistics push, property fetch, folder listings).
 //	          ▼
 //	   internal/format  Format (classify a path: content/metadata, package, release kind) and
 //	                    the optional Merger; one package per ecosystem, generic by default.
