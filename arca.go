@@ -1,6 +1,10 @@
 package arca
 
 import (
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
 	"sort"
 	"strings"
 	"time"
@@ -12,6 +16,13 @@ type Checksums struct {
 	SHA256 string
 	SHA1   string
 	MD5    string
+}
+
+// ChecksumsOf computes the checksums of b (content built in memory; stored blobs get theirs
+// from the blob store's single ingest pass).
+func ChecksumsOf(b []byte) Checksums {
+	s256, s1, m5 := sha256.Sum256(b), sha1.Sum(b), md5.Sum(b)
+	return Checksums{SHA256: hex.EncodeToString(s256[:]), SHA1: hex.EncodeToString(s1[:]), MD5: hex.EncodeToString(m5[:])}
 }
 
 // Item is a file or folder at a path inside a repository (Artifactory's "repo path").

@@ -87,3 +87,15 @@ func FuzzCleanPath(f *testing.F) {
 		}
 	})
 }
+
+func TestChecksumsOf(t *testing.T) {
+	got := ChecksumsOf([]byte("hello"))
+	want := Checksums{
+		SHA256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+		SHA1:   "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d",
+		MD5:    "5d41402abc4b2a76b9719d911017c592",
+	}
+	if got != want {
+		t.Errorf("ChecksumsOf(hello) = %+v", got)
+	}
+}

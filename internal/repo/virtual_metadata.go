@@ -2,10 +2,6 @@ package repo
 
 import (
 	"context"
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"sync"
@@ -92,7 +88,7 @@ func (v *Virtual) openMerged(ctx context.Context, p string, fp format.Path, m fo
 	}
 	now := v.now()
 	it := arca.Item{Repo: v.cfg.Key(), Path: p, Size: int64(len(doc)), MimeType: mediaType,
-		Checksums: sums(doc), Created: now, Modified: now, Updated: now}
+		Checksums: arca.ChecksumsOf(doc), Created: now, Modified: now, Updated: now}
 	it.Original = it.Checksums
 	if cacheable {
 		v.merged.mu.Lock()
@@ -147,11 +143,6 @@ func (v *Virtual) memberDocs(ctx context.Context, p string, cands []candidate) (
 		return priority, nil
 	}
 	return docs, nil
-}
-
-func sums(b []byte) arca.Checksums {
-	s256, s1, m5 := sha256.Sum256(b), sha1.Sum(b), md5.Sum(b)
-	return arca.Checksums{SHA256: hex.EncodeToString(s256[:]), SHA1: hex.EncodeToString(s1[:]), MD5: hex.EncodeToString(m5[:])}
 }
 
 // withoutCaller returns ctx with no caller: the view of a caller who may read everything.

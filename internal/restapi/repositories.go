@@ -10,6 +10,7 @@ import (
 
 	"arca"
 	"arca/internal/auth"
+	"arca/internal/repo"
 	"arca/internal/repoconfig"
 )
 
@@ -56,15 +57,25 @@ func repoNotVirtual(key string) error {
 	return arca.Errorf(arca.ErrInvalid, "repository '%s' is not a virtual repository", key)
 }
 
-// GetRepository handles GET and HEAD /api/repositories/{key}: the full configuration with every
-// field at its effective value (a remote's password never in clear).
-func (a *API) GetRepository(w http.ResponseWriter, r *http.Request) error {
+// readableRepo returns the repository named by the {key} of a repository API request, which
+// the caller must be allowed to read. A missing key is Artifactory's 400.
+func (a *API) readableRepo(r *http.Request) (repo.Repository, error) {
 	key := r.PathValue("key")
 	rep, err := a.Repos.Get(key)
 	if err != nil || !strings.EqualFold(rep.Config().Key(), key) {
-		return repoNotFound(key)
+		return nil, repoNotFound(key)
 	}
 	if err := a.authorize(r, auth.Read, rep.Config().Key(), ""); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// GetRepository handles GET and HEAD /api/repositories/{key}: the full configuration with every
+// field at its effective value (a remote's password never in clear).
+func (a *API) GetRepository(w http.ResponseWriter, r *http.Request) error {
+	rep, err := a.readableRepo(r)
+	if err != nil {
 		return err
 	}
 	body, err := configJSON(rep)

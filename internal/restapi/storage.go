@@ -250,11 +250,7 @@ func (a *API) StoragePut(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	it, err := rep.Stat(r.Context(), rp.Path)
-	if err != nil {
-		return err
-	}
-	stored, err := storedIn(rep, it)
+	stored, err := a.propertiesTarget(r, rep, rp)
 	if err != nil {
 		return err
 	}
@@ -276,11 +272,7 @@ func (a *API) StorageDelete(w http.ResponseWriter, r *http.Request) error {
 	if len(keys) == 0 {
 		return arca.Errorf(arca.ErrInvalid, "the properties parameter must name at least one property")
 	}
-	it, err := rep.Stat(r.Context(), rp.Path)
-	if err != nil {
-		return err
-	}
-	stored, err := storedIn(rep, it)
+	stored, err := a.propertiesTarget(r, rep, rp)
 	if err != nil {
 		return err
 	}
@@ -289,6 +281,15 @@ func (a *API) StorageDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// propertiesTarget returns the key under which the item whose properties change is stored.
+func (a *API) propertiesTarget(r *http.Request, rep repo.Repository, rp repoPath) (string, error) {
+	it, err := rep.Stat(r.Context(), rp.Path)
+	if err != nil {
+		return "", err
+	}
+	return storedIn(rep, it)
 }
 
 // remoteURL is the upstream URL of an item cached by a remote repository ("" otherwise).

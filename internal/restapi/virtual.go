@@ -3,9 +3,7 @@ package restapi
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
 
-	"arca/internal/auth"
 	"arca/internal/repo"
 )
 
@@ -27,12 +25,8 @@ type resolutionJSON struct {
 // priority members first), each member with its class and the nested virtuals it is reached
 // through, plus the warnings resolution produced (cycles, missing members). Arca's own endpoint.
 func (a *API) Resolution(w http.ResponseWriter, r *http.Request) error {
-	key := r.PathValue("key")
-	rep, err := a.Repos.Get(key)
-	if err != nil || !strings.EqualFold(rep.Config().Key(), key) {
-		return repoNotFound(key)
-	}
-	if err := a.authorize(r, auth.Read, rep.Config().Key(), ""); err != nil {
+	rep, err := a.readableRepo(r)
+	if err != nil {
 		return err
 	}
 	v, ok := rep.(*repo.Virtual)

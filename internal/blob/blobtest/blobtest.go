@@ -12,10 +12,6 @@ package blobtest
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
-	"crypto/sha1"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"sort"
@@ -93,16 +89,7 @@ func Put(t testing.TB, s blob.Store, data []byte, want arca.Checksums) blob.Info
 }
 
 // Sums computes the checksums of data independently of any store.
-func Sums(data []byte) arca.Checksums {
-	s256 := sha256.Sum256(data)
-	s1 := sha1.Sum(data)
-	m5 := md5.Sum(data)
-	return arca.Checksums{
-		SHA256: hex.EncodeToString(s256[:]),
-		SHA1:   hex.EncodeToString(s1[:]),
-		MD5:    hex.EncodeToString(m5[:]),
-	}
-}
+func Sums(data []byte) arca.Checksums { return arca.ChecksumsOf(data) }
 
 // readAll opens the blob and returns its content, failing the test on error.
 func readAll(t *testing.T, s blob.Store, digest string) []byte {
