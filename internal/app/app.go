@@ -47,6 +47,7 @@ type App struct {
 	AdminPasswordFile string
 
 	srv   *http.Server
+	repos *repo.Registry
 	store meta.Store
 	done  chan error
 	stop  context.CancelFunc
@@ -112,6 +113,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if err != nil {
 		return nil, err
 	}
+	a.repos = repos
 	anonymous := switches.Anonymous.Load
 	authn := auth.NewAuthenticator(store, tokens, anonymous, time.Now)
 	downloads := repo.NewDownloads(store, log)
@@ -161,6 +163,7 @@ func (a *App) Wait() error { return <-a.done }
 func (a *App) Shutdown(ctx context.Context) error {
 	a.shutdownOnce.Do(func() {
 		err := a.srv.Shutdown(ctx)
+		a.repos.Close()
 		a.stop()
 		select {
 		case <-a.flushed:

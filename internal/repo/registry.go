@@ -196,6 +196,18 @@ func (r *Registry) checkNew(key string) error {
 	return nil
 }
 
+// Close stops the background work of every remote repository (their statistics pushers flush
+// once more). The registry must not be used afterwards.
+func (r *Registry) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, rep := range r.repos {
+		if rem, ok := rep.(*Remote); ok && strings.EqualFold(k, rem.cfg.Key()) {
+			rem.Close()
+		}
+	}
+}
+
 // closeRemote stops the background work of the remote repository installed under key, if any;
 // the caller holds mu.
 func (r *Registry) closeRemote(key string) {
