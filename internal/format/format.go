@@ -4,7 +4,13 @@
 // package knows its paths, versions or metadata.
 package format
 
-import "strings"
+import (
+	"context"
+	"strings"
+	"time"
+
+	"arca"
+)
 
 // Kind tells content paths (immutable artifacts, served from the first member that has them)
 // from metadata paths (indexes and "latest" documents, merged across members).
@@ -67,4 +73,47 @@ func (r *Registry) For(packageType string) Format {
 		return f
 	}
 	return r.fallback
+}
+
+// Document is an index document a format maintains in a local repository.
+type Document struct {
+	Path    string
+	Content []byte
+	// Delete asks for the document to be removed (nothing left to index).
+	Delete bool
+}
+
+// Lister lists a local repository's folder (deep: all descendants). A missing folder is
+// arca.ErrNotFound.
+type Lister interface {
+	List(ctx context.Context, dir string, deep bool) ([]arca.Item, error)
+}
+
+// Indexer is implemented by formats whose local repositories keep index documents that the
+// server computes (Maven's maven-metadata.xml): after a content path changed (deployed or
+// deleted), Reindex returns the documents to write or delete. A client's upload of an index
+// path is accepted but not stored as sent: the server's computed document is served.
+type Indexer interface {
+	Reindex(ctx context.Context, l Lister, changed string, now time.Time) ([]Document, error)
+}
+
+// ChecksumFile describes a checksum companion path ("x.jar.sha1").
+type ChecksumFile struct {
+	Of        string // the path whose checksum it is
+	Algorithm string // "sha1", "md5", "sha256" or "sha512"
+}
+
+// ChecksumFiles is implemented by formats whose clients upload checksum files next to each
+// artifact (Maven). Such uploads are checked against the stored artifact instead of being
+// stored, and GETs of them are answered from the artifact's checksums.
+type ChecksumFiles interface {
+	ChecksumFile(path string) (ChecksumFile, bool)
+}
+
+// DeployChecker is implemented by formats that validate deployed content: Check sees the whole
+// body of paths for which Inspect is true (small files such as POMs) and returns an error
+// wrapping arca.ErrInvalid or arca.ErrConflict to refuse the deploy.
+type DeployChecker interface {
+	Inspect(path string) bool
+	Check(path string, content []byte) error
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"mime"
 	"path"
 	"strings"
 
 	"arca"
 	"arca/internal/blob"
+	"arca/internal/format"
 	"arca/internal/meta"
 	"arca/internal/repoconfig"
 )
@@ -29,9 +31,19 @@ type Local struct {
 	meta  Store
 	blobs blob.Store
 	now   Clock
+	// format's optional hooks (index maintenance, checksum files, deploy checks); nil: none.
+	format format.Format
+	log    *slog.Logger
 }
 
 var _ Repository = (*Local)(nil)
+
+// withFormat sets the repository's package format, whose optional hooks the repository then
+// honours (see local_format.go).
+func (l *Local) withFormat(f format.Format, log *slog.Logger) *Local {
+	l.format, l.log = f, log
+	return l
+}
 
 // NewLocal returns a local repository storing items under key.
 func NewLocal(cfg *repoconfig.Config, key string, m Store, b blob.Store, now Clock) *Local {
@@ -103,6 +115,22 @@ func (l *Local) Put(ctx context.Context, p string, body io.Reader, opt PutOption
 	if err := l.checkWrite(p); err != nil {
 		return arca.Item{}, err
 	}
+	if it, handled, err := l.formatPut(ctx, p, body, &opt); handled || err != nil {
+		return it, err
+	}
+	if opt.inspected != nil {
+		body = opt.inspected
+	}
+	it, err := l.store(ctx, p, body, opt)
+	if err != nil {
+		return it, err
+	}
+	l.reindex(ctx, p)
+	return it, nil
+}
+
+// store writes a file: the blob first, then the item row.
+func (l *Local) store(ctx context.Context, p string, body io.Reader, opt PutOptions) (arca.Item, error) {
 	var sums arca.Checksums
 	var size int64
 	if opt.ByChecksum {
@@ -210,8 +238,11 @@ func (l *Local) Delete(ctx context.Context, p string) error {
 	if err := l.checkRead(p); err != nil {
 		return err
 	}
-	_, err := l.meta.Delete(ctx, l.key, p)
-	return notFound(err, l.key, p)
+	if _, err := l.meta.Delete(ctx, l.key, p); err != nil {
+		return notFound(err, l.key, p)
+	}
+	l.reindex(ctx, p)
+	return nil
 }
 
 // List implements Repository.

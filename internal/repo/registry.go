@@ -87,7 +87,7 @@ func NewRegistry(ctx context.Context, m meta.Store, b blob.Store, formats *forma
 func (r *Registry) build(cfg *repoconfig.Config) Repository {
 	switch cfg.Class() {
 	case repoconfig.Remote:
-		cache := NewLocal(cfg, cfg.Key()+CacheSuffix, r.meta, r.blobs, r.now)
+		cache := NewLocal(cfg, cfg.Key()+CacheSuffix, r.meta, r.blobs, r.now).withFormat(r.formats.For(cfg.PackageType()), r.log)
 		rem := NewRemote(cfg, cache, r.formats.For(cfg.PackageType()), r.id, r.hasLocal, r.now, r.log)
 		rem.startSmart(r.push)
 		return rem
@@ -95,7 +95,7 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 		return &Virtual{cfg: cfg, reg: r, format: r.formats.For(cfg.PackageType()), meta: r.meta,
 			blobs: r.blobs, now: r.now, merged: newMergedCache()}
 	default: // local, federated
-		return NewLocal(cfg, cfg.Key(), r.meta, r.blobs, r.now)
+		return NewLocal(cfg, cfg.Key(), r.meta, r.blobs, r.now).withFormat(r.formats.For(cfg.PackageType()), r.log)
 	}
 }
 

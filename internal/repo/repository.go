@@ -29,6 +29,9 @@ type PutOptions struct {
 	ByChecksum bool
 	// By is the deploying user.
 	By string
+
+	// inspected is the body already read for a format's deploy check.
+	inspected io.Reader
 }
 
 // Repository is what every handler talks to.

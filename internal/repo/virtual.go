@@ -89,6 +89,13 @@ func (v *Virtual) resolve(ctx context.Context, p string, open bool) (arca.Item, 
 	if !v.cfg.Filter().Allows(p) && !v.cfg.Filter().AllowsFolder(p) {
 		return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
 	}
+	if cf, ok := v.format.(format.ChecksumFiles); ok {
+		if _, ok := cf.ChecksumFile(p); ok {
+			// Answered from the checksums of what this virtual serves for the file itself, so
+			// a merged document's checksums are those of the merged bytes.
+			return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
+		}
+	}
 	fp := v.format.Classify(p)
 	if m, ok := v.format.(format.Merger); ok && fp.Kind == format.Metadata {
 		return v.openMerged(ctx, p, fp, m)

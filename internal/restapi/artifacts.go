@@ -1,6 +1,8 @@
 package restapi
 
 import (
+	"crypto/sha512"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html"
@@ -196,6 +198,19 @@ func matrixMatches(m arca.Properties, props func() (arca.Properties, error)) boo
 // serveChecksum answers "<file>.sha1" (and .md5, .sha256) from the file's stored checksum when
 // no item of that name exists. It reports whether it answered.
 func (a *API) serveChecksum(w http.ResponseWriter, r *http.Request, rep repo.Repository, p string) (bool, error) {
+	if base, ok := strings.CutSuffix(p, ".sha512"); ok && base != "" {
+		// SHA-512 is not computed on ingest (few clients ask for it): hash the content.
+		_, f, err := rep.Open(r.Context(), base)
+		if err != nil || f == nil {
+			return false, nil
+		}
+		defer f.Close()
+		h := sha512.New()
+		if _, err := io.Copy(h, f); err != nil {
+			return true, err
+		}
+		return true, writeText(w, http.StatusOK, hex.EncodeToString(h.Sum(nil)))
+	}
 	for _, c := range checksumExts {
 		base, ok := strings.CutSuffix(p, c.ext)
 		if !ok || base == "" {
