@@ -26,6 +26,7 @@ import (
 	"arca/internal/config"
 	"arca/internal/format"
 	"arca/internal/format/generic"
+	"arca/internal/format/maven"
 	"arca/internal/gc"
 	"arca/internal/meta"
 	"arca/internal/meta/itemcache"
@@ -104,7 +105,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if created {
 		a.AdminPasswordFile = pwFile
 	}
-	formats := format.NewRegistry(generic.Format{})
+	formats := format.NewRegistry(generic.Format{}, maven.Formats()...)
 	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, repo.Options{GlobalVirtual: cfg.GlobalVirtual, InstanceID: id, StatisticsPushInterval: cfg.StatisticsPushInterval})
 	if err != nil {
 		return nil, err

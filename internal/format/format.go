@@ -26,8 +26,10 @@ const (
 type Path struct {
 	Kind Kind
 	// Package is the package the path belongs to ("" when none), the unit the
-	// dependency-confusion guard compares across members.
-	Package string
+	// dependency-confusion guard compares across members; PackagePath is the folder that holds
+	// the package in a repository (its existence in a local member is what the guard checks).
+	Package     string
+	PackagePath string
 	// Snapshot and Release report a path of a snapshot or a release version for formats that
 	// distinguish them (Maven); members that do not handle that kind are skipped. Both false:
 	// the distinction does not apply (checksum files, metadata, other formats).

@@ -233,7 +233,7 @@ func (v *Virtual) guard(ctx context.Context, fp format.Path) func() bool {
 			return result
 		}
 		done = true
-		if !v.cfg.DependencyConfusionGuard() || fp.Package == "" {
+		if !v.cfg.DependencyConfusionGuard() || fp.PackagePath == "" {
 			return false
 		}
 		var locals []string
@@ -245,7 +245,7 @@ func (v *Virtual) guard(ctx context.Context, fp format.Path) func() bool {
 		if len(locals) == 0 {
 			return false
 		}
-		items, err := v.meta.FindItems(ctx, locals, fp.Package)
+		items, err := v.meta.FindItems(ctx, locals, fp.PackagePath)
 		result = err != nil || len(items) > 0
 		return result
 	}

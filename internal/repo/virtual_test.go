@@ -31,7 +31,7 @@ func (lineFormat) Name() string { return "npm" } // registered for npm in these 
 
 func (lineFormat) Classify(p string) format.Path {
 	pkg, _, _ := strings.Cut(p, "/")
-	fp := format.Path{Package: pkg, Snapshot: strings.HasPrefix(p, "snap/"), Release: strings.HasPrefix(p, "rel/")}
+	fp := format.Path{Package: pkg, PackagePath: pkg, Snapshot: strings.HasPrefix(p, "snap/"), Release: strings.HasPrefix(p, "rel/")}
 	if strings.HasSuffix(p, ".index") {
 		fp.Kind = format.Metadata
 	}

@@ -19,5 +19,5 @@ func (Format) Name() string { return "generic" }
 // Classify implements format.Format.
 func (Format) Classify(path string) format.Path {
 	pkg, _, _ := strings.Cut(path, "/")
-	return format.Path{Kind: format.Content, Package: pkg}
+	return format.Path{Kind: format.Content, Package: pkg, PackagePath: pkg}
 }

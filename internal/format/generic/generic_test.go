@@ -14,7 +14,7 @@ func TestClassify(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := Format{}.Classify(tt.path)
-		if got != (format.Path{Kind: format.Content, Package: tt.pkg}) {
+		if got != (format.Path{Kind: format.Content, Package: tt.pkg, PackagePath: tt.pkg}) {
 			t.Errorf("Classify(%q) = %+v, want content of package %q", tt.path, got, tt.pkg)
 		}
 	}

@@ -1,14 +1,16 @@
-// Package maven knows the Maven repository layout:
-// group/as/path/artifactId/version/artifactId-version[-classifier].ext.
 package maven
 
 import "strings"
 
 // GAVCPatterns turns a GAVC search (any part may be empty, meaning "any") into AQL wildcard
-// patterns for an item's folder path and file name. Checksum and metadata files are excluded by
-// the caller.
+// patterns ('*' matches any run of characters) for an item's folder path and file name, by the
+// conventions of ParsePath. Checksum and metadata files are excluded by the caller.
+//
+// A snapshot version (1.0-SNAPSHOT) finds the snapshot's files, unique timestamped ones
+// included; a unique file version (1.0-20261121.052921-1) finds the files of that build in its
+// snapshot directory.
 func GAVCPatterns(group, artifact, version, classifier string) (path, name string) {
-	any := func(s string) string {
+	orAny := func(s string) string {
 		if s == "" {
 			return "*"
 		}
@@ -18,10 +20,21 @@ func GAVCPatterns(group, artifact, version, classifier string) (path, name strin
 	if group != "" {
 		g = strings.ReplaceAll(group, ".", "/")
 	}
-	path = g + "/" + any(artifact) + "/" + any(version)
-	name = any(artifact) + "-" + any(version)
+	dir, fileVersion := orAny(version), orAny(version)
+	switch {
+	case version == "":
+	case isSnapshotDir(version):
+		fileVersion = snapshotBase(version) + "*"
+	default:
+		dir = BaseVersion(version)
+	}
+	path = g + "/" + orAny(artifact) + "/" + dir
+	name = orAny(artifact) + "-" + fileVersion
 	if classifier != "" {
 		return path, name + "-" + classifier + ".*"
+	}
+	if strings.HasSuffix(name, "*") {
+		return path, name
 	}
 	return path, name + "*"
 }
