@@ -119,3 +119,12 @@ type DeployChecker interface {
 	Inspect(path string) bool
 	Check(path string, content []byte) error
 }
+
+// VirtualFilter is implemented by formats that rewrite some content served through a virtual
+// repository (Maven removes repository references from POMs). Filters selects the paths whose
+// content is read into memory for it; Filter returns the content to serve, reading the
+// virtual's settings through field (a configuration field's string value, "" when unset).
+type VirtualFilter interface {
+	Filters(path string) bool
+	Filter(path string, field func(name string) string, content []byte) []byte
+}

@@ -2,6 +2,7 @@ package repo
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"sort"
@@ -108,6 +109,9 @@ func (v *Virtual) resolve(ctx context.Context, p string, open bool) (arca.Item, 
 	if c != nil {
 		if it.Folder {
 			return root, nil, nil
+		}
+		if vf, ok := v.format.(format.VirtualFilter); ok && vf.Filters(p) {
+			return v.filtered(ctx, vf, it)
 		}
 		if !open {
 			return it, nil, nil
@@ -258,6 +262,38 @@ func containsKey(keys []string, k string) bool {
 		}
 	}
 	return false
+}
+
+// filtered serves a member's file through the format's VirtualFilter. The item describes the
+// filtered bytes (size and checksums), so checksum paths answer for what is served.
+func (v *Virtual) filtered(ctx context.Context, vf format.VirtualFilter, it arca.Item) (arca.Item, blob.File, error) {
+	f, err := v.blobs.Open(ctx, it.Checksums.SHA256)
+	if err != nil {
+		return arca.Item{}, nil, err
+	}
+	content, err := io.ReadAll(io.LimitReader(f, maxMetadataDoc+1))
+	f.Close()
+	if err != nil {
+		return arca.Item{}, nil, err
+	}
+	out := vf.Filter(it.Path, v.field, content)
+	if len(out) != len(content) || string(out) != string(content) {
+		it.Size, it.Checksums = int64(len(out)), arca.ChecksumsOf(out)
+	}
+	return it, blob.BytesFile(out), nil
+}
+
+// field reads a string field of the virtual's configuration ("" when unset).
+func (v *Virtual) field(name string) string {
+	raw, ok := v.cfg.Field(name)
+	if !ok {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil {
+		return ""
+	}
+	return s
 }
 
 // fromRemotes asks the remote members in order; a failing member does not hide a hit in a

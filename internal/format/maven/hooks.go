@@ -159,3 +159,19 @@ func coordinatesOfDir(dir string) (group, artifact string) {
 func looksLikeVersion(name string) bool {
 	return name != "" && (name[0] >= '0' && name[0] <= '9' || IsSnapshot(name))
 }
+
+var _ format.VirtualFilter = Format{}
+
+// Filters implements format.VirtualFilter: POMs.
+func (f Format) Filters(p string) bool { return f.Inspect(p) }
+
+// Filter implements format.VirtualFilter: pomRepositoryReferencesCleanupPolicy
+// (discard_active_reference by default, discard_any_reference, nothing).
+func (Format) Filter(_ string, field func(string) string, content []byte) []byte {
+	policy := field("pomRepositoryReferencesCleanupPolicy")
+	if policy == "" {
+		policy = DiscardActiveReference
+	}
+	out, _ := CleanPOMRepositories(content, policy)
+	return out
+}

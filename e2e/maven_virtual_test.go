@@ -1,0 +1,73 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+const pomWithRepositories = `<?xml version="1.0" encoding="UTF-8"?>
+<project>
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId>
+  <artifactId>lib</artifactId>
+  <version>1.0</version>
+  <repositories>
+    <repository><id>elsewhere</id><url>https://repo.example.com/</url></repository>
+  </repositories>
+</project>
+`
+
+func TestMavenVirtualCleansPOMsAndChecksHTTPRules(t *testing.T) {
+	s := start(t)
+	s.createRepo("mvn-local", `{"rclass":"local","packageType":"maven"}`)
+	s.createRepo("mvn-releases", `{"rclass":"local","packageType":"maven","handleSnapshots":false}`)
+	s.createRepo("mvn", `{"rclass":"virtual","packageType":"maven","repositories":["mvn-local"]}`)
+	s.createRepo("mvn-keep", `{"rclass":"virtual","packageType":"maven","repositories":["mvn-local"],"pomRepositoryReferencesCleanupPolicy":"nothing"}`)
+	const pom = "/com/acme/lib/1.0/lib-1.0.pom"
+	s.must(201, req{method: "PUT", path: "/mvn-local" + pom, body: strings.NewReader(pomWithRepositories)})
+
+	direct := s.must(200, req{method: "GET", path: "/mvn-local" + pom}).text()
+	cleaned := s.must(200, req{method: "GET", path: "/mvn" + pom}).text()
+	kept := s.must(200, req{method: "GET", path: "/mvn-keep" + pom}).text()
+	if direct != pomWithRepositories || kept != pomWithRepositories {
+		t.Errorf("the POM changed outside the cleaning virtual")
+	}
+	if strings.Contains(cleaned, "<repositories>") || !strings.Contains(cleaned, "<artifactId>lib</artifactId>") {
+		t.Errorf("POM through the virtual:\n%s", cleaned)
+	}
+	_, sha1, _ := sums([]byte(cleaned))
+	if got := s.must(200, req{method: "GET", path: "/mvn" + pom + ".sha1"}).text(); got != sha1 {
+		t.Errorf("sha1 through the virtual = %s, want the cleaned POM's %s", got, sha1)
+	}
+
+	// Arca maintains maven-metadata.xml; a client's copy is accepted but not served.
+	meta := s.must(200, req{method: "GET", path: "/mvn-local/com/acme/lib/maven-metadata.xml"}).text()
+	if !strings.Contains(meta, "<version>1.0</version>") || !strings.Contains(meta, "<release>1.0</release>") {
+		t.Errorf("computed metadata:\n%s", meta)
+	}
+	s.must(201, req{method: "PUT", path: "/mvn-local/com/acme/lib/maven-metadata.xml", body: strings.NewReader("<metadata>bogus</metadata>")})
+	if got := s.must(200, req{method: "GET", path: "/mvn-local/com/acme/lib/maven-metadata.xml"}).text(); got != meta {
+		t.Errorf("a client's metadata upload replaced the computed one:\n%s", got)
+	}
+
+	// Rules of Maven deploys.
+	tests := []struct {
+		name, path, body string
+		status           int
+		msg              string
+	}{
+		{"POM coordinates", "/mvn-local/com/acme/other/1.0/other-1.0.pom", pomWithRepositories, 409, "does not match"},
+		{"snapshot into releases", "/mvn-releases/com/acme/lib/1.1-SNAPSHOT/lib-1.1-20261121.052921-1.jar", "x", 409, "handleSnapshots"},
+		{"wrong client checksum", "/mvn-local" + pom + ".sha1", strings.Repeat("0", 40), 409, "does not match"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := s.do(req{method: "PUT", path: tt.path, body: strings.NewReader(tt.body)})
+			if r.StatusCode != tt.status || !strings.Contains(errorMessage(t, r), tt.msg) {
+				t.Errorf("status %d, want %d with %q: %s", r.StatusCode, tt.status, tt.msg, r.body)
+			}
+		})
+	}
+	_, rightSHA1, _ := sums([]byte(pomWithRepositories))
+	s.must(201, req{method: "PUT", path: "/mvn-local" + pom + ".sha1", body: strings.NewReader(rightSHA1)})
+}
