@@ -73,3 +73,18 @@ func TestMavenVirtualCleansPOMsAndChecksHTTPRules(t *testing.T) {
 	_, rightSHA1, _ := sums([]byte(pomWithRepositories))
 	s.must(201, req{method: "PUT", path: "/mvn-local" + pom + ".sha1", body: strings.NewReader(rightSHA1)})
 }
+
+func TestMavenMaxUniqueSnapshots(t *testing.T) {
+	s := start(t)
+	s.createRepo("snaps", `{"rclass":"local","packageType":"maven","maxUniqueSnapshots":2}`)
+	dir := "/snaps/com/acme/app/1.0-SNAPSHOT/"
+	for _, build := range []string{"20261121.010000-1", "20261121.020000-2", "20261121.030000-3"} {
+		s.must(201, req{method: "PUT", path: dir + "app-1.0-" + build + ".jar", body: strings.NewReader(build)})
+	}
+	s.must(404, req{method: "GET", path: dir + "app-1.0-20261121.010000-1.jar"})
+	s.must(200, req{method: "GET", path: dir + "app-1.0-20261121.020000-2.jar"})
+	meta := s.must(200, req{method: "GET", path: dir + "maven-metadata.xml"}).text()
+	if !strings.Contains(meta, "<timestamp>20261121.030000</timestamp>") || !strings.Contains(meta, "<buildNumber>3</buildNumber>") {
+		t.Errorf("snapshot metadata after pruning:\n%s", meta)
+	}
+}

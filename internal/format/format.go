@@ -128,3 +128,10 @@ type VirtualFilter interface {
 	Filters(path string) bool
 	Filter(path string, field func(name string) string, content []byte) []byte
 }
+
+// Pruner is implemented by formats whose local repositories keep a bounded number of builds
+// (Maven's maxUniqueSnapshots): after a deploy of changed, Prune returns the paths to delete so
+// that at most keep builds remain.
+type Pruner interface {
+	Prune(ctx context.Context, l Lister, changed string, keep int) ([]string, error)
+}

@@ -125,6 +125,7 @@ func (l *Local) Put(ctx context.Context, p string, body io.Reader, opt PutOption
 	if err != nil {
 		return it, err
 	}
+	l.prune(ctx, p)
 	l.reindex(ctx, p)
 	return it, nil
 }

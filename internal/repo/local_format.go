@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 
 	"arca"
@@ -153,6 +154,30 @@ func (l *Local) Checksum(ctx context.Context, p, algorithm string) (string, erro
 		return "", err
 	}
 	return l.checksum(ctx, it, algorithm)
+}
+
+// prune removes builds beyond maxUniqueSnapshots after a deploy of p (0: keep all). Failures
+// are logged: the deploy itself is committed.
+func (l *Local) prune(ctx context.Context, p string) {
+	pr, ok := l.format.(format.Pruner)
+	if !ok {
+		return
+	}
+	raw, ok := l.cfg.Field("maxUniqueSnapshots")
+	keep, err := strconv.Atoi(string(raw))
+	if !ok || err != nil || keep <= 0 {
+		return
+	}
+	paths, err := pr.Prune(ctx, l, p, keep)
+	if err != nil {
+		l.log.Error("pruning snapshots", "repo", l.key, "path", p, "err", err)
+		return
+	}
+	for _, old := range paths {
+		if _, err := l.meta.Delete(ctx, l.key, old); err != nil && !errors.Is(err, arca.ErrNotFound) {
+			l.log.Error("pruning snapshots", "repo", l.key, "path", old, "err", err)
+		}
+	}
 }
 
 // reindex lets the format recompute the index documents a change to p affects. Failures are

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
@@ -174,4 +175,53 @@ func (Format) Filter(_ string, field func(string) string, content []byte) []byte
 	}
 	out, _ := CleanPOMRepositories(content, policy)
 	return out
+}
+
+var _ format.Pruner = Format{}
+
+// Prune implements format.Pruner for maxUniqueSnapshots: when changed is a unique snapshot
+// file, the files of the oldest builds of its version (by timestamp, then build number) beyond
+// keep are returned, checksum companions included. Non-unique files are never pruned.
+func (Format) Prune(ctx context.Context, l format.Lister, changed string, keep int) ([]string, error) {
+	c, ok := ParsePath(changed)
+	if !ok || !c.Snapshot || c.Timestamp == "" || keep <= 0 {
+		return nil, nil
+	}
+	dir := path.Dir(changed)
+	items, err := l.List(ctx, dir, false)
+	if err != nil {
+		return nil, err
+	}
+	type build struct {
+		timestamp string
+		number    int
+	}
+	files := map[build][]string{}
+	for _, it := range items {
+		if it.Folder {
+			continue
+		}
+		fc, ok := ParsePath(it.Path)
+		if !ok || fc.Timestamp == "" {
+			continue
+		}
+		b := build{fc.Timestamp, fc.BuildNumber}
+		files[b] = append(files[b], it.Path)
+	}
+	builds := make([]build, 0, len(files))
+	for b := range files {
+		builds = append(builds, b)
+	}
+	sort.Slice(builds, func(i, j int) bool {
+		if builds[i].timestamp != builds[j].timestamp {
+			return builds[i].timestamp > builds[j].timestamp
+		}
+		return builds[i].number > builds[j].number
+	})
+	var out []string
+	for _, b := range builds[min(keep, len(builds)):] {
+		out = append(out, files[b]...)
+	}
+	sort.Strings(out)
+	return out, nil
 }

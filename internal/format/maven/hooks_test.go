@@ -126,3 +126,25 @@ func TestPOMConsistency(t *testing.T) {
 		}
 	}
 }
+
+func TestPrune(t *testing.T) {
+	dir := "com/acme/app/1.1-SNAPSHOT/"
+	repo := listing{
+		dir + "app-1.1-20261121.052921-1.jar", dir + "app-1.1-20261121.052921-1.pom",
+		dir + "app-1.1-20261121.060000-2.jar", dir + "app-1.1-20261121.060000-2.pom",
+		dir + "app-1.1-20261122.010000-3.jar",
+		dir + "app-1.1-SNAPSHOT.jar", // non-unique: never pruned
+		dir + "maven-metadata.xml",
+	}
+	got, err := Format{}.Prune(context.Background(), repo, dir+"app-1.1-20261122.010000-3.jar", 2)
+	want := []string{dir + "app-1.1-20261121.052921-1.jar", dir + "app-1.1-20261121.052921-1.pom"}
+	if err != nil || strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("Prune(keep 2) = %v, %v; want %v", got, err, want)
+	}
+	if got, _ := (Format{}).Prune(context.Background(), repo, dir+"app-1.1-20261122.010000-3.jar", 5); len(got) != 0 {
+		t.Errorf("Prune(keep 5) = %v", got)
+	}
+	if got, _ := (Format{}).Prune(context.Background(), repo, "com/acme/app/1.0/app-1.0.jar", 1); len(got) != 0 {
+		t.Errorf("Prune of a release = %v", got)
+	}
+}
