@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
 	"arca"
 	"arca/internal/blob"
+	"arca/internal/format"
 	"arca/internal/meta"
 	"arca/internal/upstream"
 )
@@ -63,8 +65,45 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 		land(err)
 		return arca.Item{}, nil, err
 	}
-	t := &teeFile{remote: r, path: p, res: res, w: w, item: it, land: land}
+	t := &teeFile{remote: r, path: p, res: res, w: w, item: it, land: land, companion: r.companion(ctx, p, res)}
 	return it, t, nil
+}
+
+// companion fetches, in the background, the upstream's SHA-1 companion file of p when the
+// upstream declared no checksum and the format has checksum files (a plain Maven repository):
+// the body is verified against it before it is stored. Nil when not needed; the channel yields
+// "" when the upstream has no usable companion.
+func (r *Remote) companion(ctx context.Context, p string, res *upstream.Response) <-chan string {
+	cf, ok := r.format.(format.ChecksumFiles)
+	if !ok || res.Checksums != (arca.Checksums{}) || r.format.Classify(p).Kind == format.Metadata {
+		return nil
+	}
+	if _, isChecksum := cf.ChecksumFile(p); isChecksum {
+		return nil
+	}
+	ch := make(chan string, 1)
+	go func() {
+		ch <- r.fetchSHA1(context.WithoutCancel(ctx), p+".sha1")
+	}()
+	return ch
+}
+
+// fetchSHA1 reads a checksum file from the upstream ("" when missing or malformed).
+func (r *Remote) fetchSHA1(ctx context.Context, p string) string {
+	res, err := r.client.Do(ctx, upstream.Request{Method: http.MethodGet, Path: p, Originated: originated(ctx)})
+	if err != nil {
+		return ""
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 1024))
+	if err != nil {
+		return ""
+	}
+	v := strings.ToLower(firstField(string(b)))
+	if len(v) != 40 || strings.Trim(v, "0123456789abcdef") != "" {
+		return ""
+	}
+	return v
 }
 
 // passThrough serves an upstream body without storing it (storeArtifactsLocally false).
@@ -89,6 +128,8 @@ type teeFile struct {
 	w      blob.Writer
 	item   arca.Item
 	land   func(error)
+	// companion yields the upstream's SHA-1 companion when it declared no checksum (nil: none).
+	companion <-chan string
 
 	pos      int64 // bytes consumed from the upstream (and written to the blob)
 	logical  int64 // bytes delivered to the reader (or skipped by a seek)
@@ -274,6 +315,11 @@ func (t *teeFile) finish() error {
 	}
 	r := t.remote
 	ctx := context.Background()
+	if t.companion != nil {
+		if v := <-t.companion; v != "" {
+			t.res.Checksums.SHA1 = v
+		}
+	}
 	if _, err := t.w.Commit(ctx, t.res.Checksums); err != nil {
 		return t.fail(err)
 	}

@@ -339,3 +339,35 @@ func TestRemoteBypassHeadRequests(t *testing.T) {
 	}
 	waitStored(t, f, "bypass-cache", "f.bin")
 }
+
+func TestRemoteVerifiesAgainstChecksumCompanions(t *testing.T) {
+	f := newFixture(t)
+	files := map[string]string{
+		"com/acme/good/1.0/good-1.0.jar":      "good jar",
+		"com/acme/good/1.0/good-1.0.jar.sha1": "",
+		"com/acme/bad/1.0/bad-1.0.jar":        "tampered jar",
+		"com/acme/bad/1.0/bad-1.0.jar.sha1":   strings.Repeat("1", 40) + "  bad-1.0.jar",
+	}
+	s1 := sha1.Sum([]byte("good jar"))
+	files["com/acme/good/1.0/good-1.0.jar.sha1"] = hex.EncodeToString(s1[:])
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, ok := files[strings.TrimPrefix(r.URL.Path, "/m2/")]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, body) // a plain Maven repository: no X-Checksum headers
+	}))
+	defer srv.Close()
+	f.create("m2", `{"rclass":"remote","packageType":"maven","url":"`+srv.URL+`/m2"}`)
+	f.mustRead("m2", "com/acme/good/1.0/good-1.0.jar", "good jar", "m2-cache")
+	rem, _ := f.reg.Get("m2")
+	_, file, err := rem.Open(f.ctx, "com/acme/bad/1.0/bad-1.0.jar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := readAll(t, file); err == nil {
+		t.Fatalf("a body contradicting its .sha1 was served whole: %q", got)
+	}
+	f.mustMiss(f.ctx, "m2-cache", "com/acme/bad/1.0/bad-1.0.jar")
+}

@@ -16,6 +16,7 @@ import (
 	"arca/internal/blob/fsblob"
 	"arca/internal/format"
 	"arca/internal/format/generic"
+	"arca/internal/format/maven"
 	"arca/internal/meta"
 	"arca/internal/meta/itemcache"
 	"arca/internal/meta/sqlstore"
@@ -98,7 +99,7 @@ func newFixture(t *testing.T) *fixture {
 	counting := &countingStore{Store: db}
 	store := itemcache.New(counting, 10000, time.Hour)
 	f := &fixture{t: t, db: counting, ctx: ctx, clock: time.Unix(1_700_000_000, 0)}
-	formats := format.NewRegistry(generic.Format{}, lineFormat{})
+	formats := format.NewRegistry(generic.Format{}, append([]format.Format{lineFormat{}}, maven.Formats()...)...)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	f.reg, err = NewRegistry(ctx, store, blobs, formats, func() time.Time { return f.clock }, log, Options{})
 	if err != nil {
