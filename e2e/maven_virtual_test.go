@@ -88,3 +88,53 @@ func TestMavenMaxUniqueSnapshots(t *testing.T) {
 		t.Errorf("snapshot metadata after pruning:\n%s", meta)
 	}
 }
+
+func TestMavenSnapshotVersionBehavior(t *testing.T) {
+	s := start(t)
+	s.createRepo("uniq", `{"rclass":"local","packageType":"maven"}`) // unique by default
+	s.createRepo("plain", `{"rclass":"local","packageType":"maven","snapshotVersionBehavior":"non-unique"}`)
+	s.createRepo("asis", `{"rclass":"local","packageType":"maven","snapshotVersionBehavior":"deployer"}`)
+	dir := "/com/acme/app/1.0-SNAPSHOT/"
+	pom := `<project><modelVersion>4.0.0</modelVersion><groupId>com.acme</groupId><artifactId>app</artifactId><version>1.0-SNAPSHOT</version></project>`
+	deployed := func(repo, name, body string) string {
+		t.Helper()
+		var info struct{ Path string }
+		s.must(201, req{method: "PUT", path: "/" + repo + dir + name, body: strings.NewReader(body)}).json(t, &info)
+		return info.Path
+	}
+
+	// A client sending non-unique names: the files of one deploy share a build, its checksums
+	// follow the renamed files, and the next deploy starts a new build.
+	jar := deployed("uniq", "app-1.0-SNAPSHOT.jar", "jar v1")
+	if !strings.HasSuffix(jar, "-1.jar") || strings.Contains(jar, "SNAPSHOT.jar") {
+		t.Fatalf("unique: the jar was stored at %s", jar)
+	}
+	pomAt := deployed("uniq", "app-1.0-SNAPSHOT.pom", pom)
+	if strings.TrimSuffix(pomAt, ".pom") != strings.TrimSuffix(jar, ".jar") {
+		t.Errorf("the pom %s did not join the jar's build %s", pomAt, jar)
+	}
+	_, jarSHA1, _ := sums([]byte("jar v1"))
+	s.must(201, req{method: "PUT", path: "/uniq" + dir + "app-1.0-SNAPSHOT.jar.sha1", body: strings.NewReader(jarSHA1)})
+	s.must(409, req{method: "PUT", path: "/uniq" + dir + "app-1.0-SNAPSHOT.jar.sha1", body: strings.NewReader(strings.Repeat("0", 40))})
+	second := deployed("uniq", "app-1.0-SNAPSHOT.jar", "jar v2")
+	if !strings.HasSuffix(second, "-2.jar") {
+		t.Errorf("the second deploy was stored at %s, want build 2", second)
+	}
+	meta := s.must(200, req{method: "GET", path: "/uniq" + dir + "maven-metadata.xml"}).text()
+	if !strings.Contains(meta, "<buildNumber>2</buildNumber>") {
+		t.Errorf("snapshot metadata:\n%s", meta)
+	}
+
+	// non-unique: a unique name is stored under the SNAPSHOT name, overwritten by each deploy.
+	if got := deployed("plain", "app-1.0-20261121.052921-1.jar", "a"); got != dir+"app-1.0-SNAPSHOT.jar" {
+		t.Errorf("non-unique: stored at %s", got)
+	}
+	deployed("plain", "app-1.0-20261121.060000-2.jar", "b")
+	if got := s.must(200, req{method: "GET", path: "/plain" + dir + "app-1.0-SNAPSHOT.jar"}).text(); got != "b" {
+		t.Errorf("non-unique: %q", got)
+	}
+	// deployer: as sent.
+	if got := deployed("asis", "app-1.0-SNAPSHOT.jar", "c"); got != dir+"app-1.0-SNAPSHOT.jar" {
+		t.Errorf("deployer: stored at %s", got)
+	}
+}

@@ -135,3 +135,10 @@ type VirtualFilter interface {
 type Pruner interface {
 	Prune(ctx context.Context, l Lister, changed string, keep int) ([]string, error)
 }
+
+// Renamer is implemented by formats that store a deployed file under another name than the
+// client sent, per a repository setting (Maven's snapshotVersionBehavior). DeployPath returns the
+// path to store p at; it is called before any other deploy rule.
+type Renamer interface {
+	DeployPath(ctx context.Context, l Lister, p, behavior string, now time.Time) (string, error)
+}

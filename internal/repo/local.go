@@ -112,6 +112,10 @@ func (l *Local) Put(ctx context.Context, p string, body io.Reader, opt PutOption
 	if p == "" {
 		return arca.Item{}, arca.Errorf(arca.ErrInvalid, "cannot deploy to the root of repository '%s'", l.key)
 	}
+	p, err := l.deployPath(ctx, p)
+	if err != nil {
+		return arca.Item{}, err
+	}
 	if err := l.checkWrite(p); err != nil {
 		return arca.Item{}, err
 	}

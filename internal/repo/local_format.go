@@ -17,6 +17,20 @@ import (
 // maxInspected bounds a body read whole for a format's deploy check (a POM).
 const maxInspected = 16 << 20
 
+// deployPath is where a deploy of p is stored: the format's Renamer applies the repository's
+// snapshotVersionBehavior.
+func (l *Local) deployPath(ctx context.Context, p string) (string, error) {
+	rn, ok := l.format.(format.Renamer)
+	if !ok {
+		return p, nil
+	}
+	behavior := ""
+	if raw, ok := l.cfg.Field("snapshotVersionBehavior"); ok {
+		behavior = strings.Trim(string(raw), `"`)
+	}
+	return rn.DeployPath(ctx, l, p, behavior, l.now())
+}
+
 // formatPut applies the format's deploy hooks before a file is stored. It reports handled when
 // the deploy is complete without storing the body as sent (a checksum file, an index document).
 func (l *Local) formatPut(ctx context.Context, p string, body io.Reader, opt *PutOptions) (arca.Item, bool, error) {

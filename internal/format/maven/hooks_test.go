@@ -148,3 +148,29 @@ func TestPrune(t *testing.T) {
 		t.Errorf("Prune of a release = %v", got)
 	}
 }
+
+func TestDeployPathBySnapshotVersionBehavior(t *testing.T) {
+	now := time.Date(2026, 11, 21, 6, 0, 0, 0, time.UTC)
+	dir := "com/acme/app/1.0-SNAPSHOT/"
+	recent := listing{dir + "app-1.0-20261121.055959-4.jar"} // created "now" by the listing's clock? see below
+	tests := []struct {
+		name, behavior, in, want string
+		l                        listing
+	}{
+		{"deployer keeps unique", "deployer", dir + "app-1.0-20261121.052921-1.jar", dir + "app-1.0-20261121.052921-1.jar", nil},
+		{"deployer keeps non-unique", "deployer", dir + "app-1.0-SNAPSHOT.jar", dir + "app-1.0-SNAPSHOT.jar", nil},
+		{"non-unique converts", "non-unique", dir + "app-1.0-20261121.052921-1-sources.jar", dir + "app-1.0-SNAPSHOT-sources.jar", nil},
+		{"non-unique converts checksums", "non-unique", dir + "app-1.0-20261121.052921-1.jar.sha1", dir + "app-1.0-SNAPSHOT.jar.sha1", nil},
+		{"unique keeps unique", "unique", dir + "app-1.0-20261121.052921-1.jar", dir + "app-1.0-20261121.052921-1.jar", nil},
+		{"unique starts build 1", "unique", dir + "app-1.0-SNAPSHOT.jar", dir + "app-1.0-20261121.060000-1.jar", nil},
+		{"default is unique", "", dir + "app-1.0-SNAPSHOT.pom", dir + "app-1.0-20261121.060000-1.pom", nil},
+		{"old build: a new one", "unique", dir + "app-1.0-SNAPSHOT.pom", dir + "app-1.0-20261121.060000-5.pom", recent},
+		{"releases untouched", "non-unique", "com/acme/app/1.0/app-1.0.jar", "com/acme/app/1.0/app-1.0.jar", nil},
+	}
+	for _, tt := range tests {
+		got, err := Format{}.DeployPath(context.Background(), tt.l, tt.in, tt.behavior, now)
+		if err != nil || got != tt.want {
+			t.Errorf("%s: DeployPath(%q) = %q, %v; want %q", tt.name, tt.in, got, err, tt.want)
+		}
+	}
+}
