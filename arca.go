@@ -4,7 +4,9 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/hex"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -23,6 +25,15 @@ type Checksums struct {
 func ChecksumsOf(b []byte) Checksums {
 	s256, s1, m5 := sha256.Sum256(b), sha1.Sum(b), md5.Sum(b)
 	return Checksums{SHA256: hex.EncodeToString(s256[:]), SHA1: hex.EncodeToString(s1[:]), MD5: hex.EncodeToString(m5[:])}
+}
+
+// SHA512Of hashes r with SHA-512 (not computed on ingest: few clients ask for it).
+func SHA512Of(r io.Reader) (string, error) {
+	h := sha512.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Item is a file or folder at a path inside a repository (Artifactory's "repo path").

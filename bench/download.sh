@@ -9,6 +9,8 @@
 # design targets. It is a measurement, not a test: it exits 0 whatever the figures, and
 # non-zero only when the setup fails. See bench/README.md for the knobs.
 set -euo pipefail
+BENCH=download.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DURATION=${DURATION:-10}          # seconds of each measured wrk run
 WARMUP=${WARMUP:-2}               # seconds of the warm-up run before each measurement
@@ -26,8 +28,6 @@ ARCA_PASSWORD=secret
 TARGET_1K_RPS=0.75
 TARGET_10M_MBPS=0.95
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "download.sh: $*"; exit 1; }
 
 for v in DURATION WARMUP CONNECTIONS THREADS ROUNDS; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
@@ -62,36 +62,6 @@ NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
 command -v curl >/dev/null 2>&1 || die "curl is required"
 command -v sha256sum >/dev/null 2>&1 || die "sha256sum is required"
 
-# ---------------------------------------------------------------- temp dir and cleanup
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/arca-bench.XXXXXX")
-pids=()
-cleanup() {
-	local rc=$?
-	set +e
-	[[ -n ${wrk_pid:-} ]] && kill -TERM "$wrk_pid" 2>/dev/null && wait "$wrk_pid" 2>/dev/null
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	if [[ -f $TMP/nginx.pid ]]; then # a master that outlived its parent shell (should not happen)
-		p=$(cat "$TMP/nginx.pid" 2>/dev/null) && [[ -n $p ]] && kill -QUIT "$p" 2>/dev/null
-	fi
-	if [[ $rc -eq 1 && ${KEEP_TMP:-0} == 0 ]]; then
-		for f in "$TMP/arca.log" "$TMP/nginx-error.log"; do
-			[[ -s $f ]] && { say "--- last lines of $(basename "$f"):"; tail -n 20 "$f" >&2; }
-		done
-	fi
-	if [[ ${KEEP_TMP:-0} != 0 ]]; then say "kept $TMP"; else rm -rf "$TMP"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
 # ---------------------------------------------------------------- CPU pinning
 ncpu=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 pin=0
@@ -124,27 +94,7 @@ else
 	pin_desc="not pinned: wrk and the server share all ${#cpus[@]} CPUs"
 fi
 
-# A free loopback TCP port (the kernel picks it; there is a small race until we bind it).
-free_port() {
-	if command -v python3 >/dev/null 2>&1; then
-		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' && return
-	fi
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-	done
-	return 1
-}
 
-wait_http() { # url pid: wait until anything answers over HTTP (max ~15 s) while pid lives
-	for _ in $(seq 150); do
-		curl -s -o /dev/null --max-time 1 "$1" && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 # ---------------------------------------------------------------- build and start Arca
 if [[ -n ${ARCA_BIN:-} ]]; then
@@ -285,27 +235,18 @@ verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else i
 # workers), read from /proc. Server CPU per request is much less sensitive to other load on
 # the machine than requests per second.
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-cpu_ticks() {
-	local root=$1 files=() c
-	for c in "$root" $(cat /proc/"$root"/task/*/children 2>/dev/null); do
-		if [[ -r /proc/$c/stat ]]; then files+=("/proc/$c/stat"); fi
-	done
-	((${#files[@]})) || { echo 0; return; }
-	# after "pid (comm) ": $1=state $2=ppid ... $12=utime $13=stime
-	cat "${files[@]}" 2>/dev/null | awk '{ sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
-}
 declare -A server_pid
 
 # wrk_bg SECONDS URL: run wrk into $TMP/wrk.cur, in the background so that a signal reaches
 # our trap at once (bash defers traps until a foreground child ends).
-wrk_pid=""
+child_pid=""
 wrk_bg() {
 	${wrk_run[@]+"${wrk_run[@]}"} wrk -t"$THREADS" -c"$CONNECTIONS" -d"${1}s" --timeout 10s \
 		-H "$auth_header" "$2" >"$TMP/wrk.cur" 2>&1 &
-	wrk_pid=$!
+	child_pid=$!
 	local rc=0
-	wait "$wrk_pid" || rc=$?
-	wrk_pid=""
+	wait "$child_pid" || rc=$?
+	child_pid=""
 	return "$rc"
 }
 
@@ -342,16 +283,6 @@ run_wrk() { # name url size round
 server_pid[arca]=${pids[0]}
 server_pid[nginx]=${pids[1]}
 # busy_pct: share of all CPUs busy over 2 s (both servers are idle then: this is other work).
-busy_pct() {
-	local a b
-	a=$(head -1 /proc/stat 2>/dev/null) || { echo "?"; return; }
-	sleep 2
-	b=$(head -1 /proc/stat 2>/dev/null) || { echo "?"; return; }
-	awk -v a="$a" -v b="$b" 'BEGIN {
-		n = split(a, x, " "); split(b, y, " ")
-		for (i = 2; i <= n && i <= 9; i++) { d = y[i] - x[i]; tot += d; if (i == 5 || i == 6) idle += d }
-		if (tot > 0) printf "%.0f", 100 * (tot - idle) / tot; else print "?" }'
-}
 busy_before=$(busy_pct)
 for s in $SIZES; do
 	for ((round = 1; round <= ROUNDS; round++)); do

@@ -16,6 +16,8 @@
 # Prints medians and the ratio arca/nginx. It is a measurement, not a test: it exits 0 whatever
 # the figures, and non-zero only when the setup fails. See bench/README.md ("Maven").
 set -euo pipefail
+BENCH=maven.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RUNS=${RUNS:-5}                   # measured rounds (each: one run per server + one baseline run)
 WARMUP=${WARMUP:-1}               # discarded rounds before the measured ones
@@ -28,8 +30,6 @@ LOG_REQUESTS=${LOG_REQUESTS:-1}   # 1: both servers log each request (counted in
 # dir (settings, poms, logs, the last local repositories).
 ARCA_PASSWORD=secret
 
-say() { printf '%s\n' "$*" >&2; }
-die() { say "maven.sh: $*"; exit 1; }
 
 for v in RUNS WARMUP ARTIFACTS MVN_TIMEOUT; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
@@ -52,51 +52,6 @@ DEP_PLUGIN=/usr/share/maven-repo/org/apache/maven/plugins/maven-dependency-plugi
 command -v python3 >/dev/null 2>&1 || die "python3 is required (it writes the jars and checksums)"
 command -v curl >/dev/null 2>&1 || die "curl is required"
 command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) is required"
-
-# ---------------------------------------------------------------- temp dir and cleanup
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/arca-bench-maven.XXXXXX")
-pids=()
-mvn_pid=""
-cleanup() {
-	local rc=$?
-	set +e
-	[[ -n ${mvn_pid:-} ]] && kill -TERM "$mvn_pid" 2>/dev/null && wait "$mvn_pid" 2>/dev/null
-	for p in "${pids[@]}"; do
-		kill -TERM "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	if [[ -f $TMP/nginx.pid ]]; then # a master that outlived its parent shell (should not happen)
-		p=$(cat "$TMP/nginx.pid" 2>/dev/null) && [[ -n $p ]] && kill -QUIT "$p" 2>/dev/null
-	fi
-	if [[ $rc -eq 1 && ${KEEP_TMP:-0} == 0 ]]; then
-		for f in "$TMP/arca.log" "$TMP/nginx-error.log"; do
-			[[ -s $f ]] && { say "--- last lines of $(basename "$f"):"; tail -n 20 "$f" >&2; }
-		done
-	fi
-	if [[ ${KEEP_TMP:-0} != 0 ]]; then say "kept $TMP"; else rm -rf "$TMP"; fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# A free loopback TCP port (the kernel picks it; there is a small race until we bind it).
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_http() { # url pid: wait until anything answers over HTTP (max ~15 s) while pid lives
-	for _ in $(seq 150); do
-		curl -s -o /dev/null --max-time 1 "$1" && return 0
-		kill -0 "$2" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 # ---------------------------------------------------------------- build and start Arca
 if [[ -n ${ARCA_BIN:-} ]]; then
@@ -317,26 +272,7 @@ log_statuses() {
 # workers), read from /proc. Server CPU per run is much less sensitive to other load on the
 # machine than wall time.
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-cpu_ticks() {
-	local root=$1 files=() c
-	for c in "$root" $(cat /proc/"$root"/task/*/children 2>/dev/null); do
-		if [[ -r /proc/$c/stat ]]; then files+=("/proc/$c/stat"); fi
-	done
-	((${#files[@]})) || { echo 0; return; }
-	# after "pid (comm) ": $1=state $2=ppid ... $12=utime $13=stime
-	cat "${files[@]}" 2>/dev/null | awk '{ sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
-}
 # busy_pct: share of all CPUs busy over 2 s while nothing of ours runs (that is other work).
-busy_pct() {
-	local a b
-	a=$(head -1 /proc/stat 2>/dev/null) || { echo "?"; return; }
-	sleep 2
-	b=$(head -1 /proc/stat 2>/dev/null) || { echo "?"; return; }
-	awk -v a="$a" -v b="$b" 'BEGIN {
-		n = split(a, x, " "); split(b, y, " ")
-		for (i = 2; i <= n && i <= 9; i++) { d = y[i] - x[i]; tot += d; if (i == 5 || i == 6) idle += d }
-		if (tot > 0) printf "%.0f", 100 * (tot - idle) / tot; else print "?" }'
-}
 declare -A server_pid=([nginx]=$nginx_pid [arca]=$arca_pid)
 
 declare -A secs reqs stats cpums
@@ -358,9 +294,9 @@ mvn_run() { # name(nginx|arca|baseline) label -> secs[label]
 	# In the background so that a signal reaches our trap at once.
 	timeout "$MVN_TIMEOUT" mvn -B -q -s "$settings" -Dmaven.repo.local="$m2" -f "$project/pom.xml" \
 		org.apache.maven.plugins:maven-dependency-plugin:3.5.0:resolve >"$TMP/mvn-$label.log" 2>&1 &
-	mvn_pid=$!
-	wait "$mvn_pid" || rc=$?
-	mvn_pid=""
+	child_pid=$!
+	wait "$child_pid" || rc=$?
+	child_pid=""
 	t1=$(date +%s%N)
 	[[ $name == baseline ]] || c1=$(cpu_ticks "${server_pid[$name]}")
 	if ((rc)); then

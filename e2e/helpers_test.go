@@ -36,9 +36,17 @@ func start(t *testing.T, tweak ...func(*config.Config)) *server {
 // startLogging is start with the server's log going to logOut.
 func startLogging(t *testing.T, logOut io.Writer, tweak ...func(*config.Config)) *server {
 	t.Helper()
+	s := launch(t, logOut, tweak...)
+	s.t = t
+	return s
+}
+
+// launch starts Arca for a test or a benchmark and stops it when tb ends.
+func launch(tb testing.TB, logOut io.Writer, tweak ...func(*config.Config)) *server {
+	tb.Helper()
 	cfg := config.Default()
 	cfg.Listen = "127.0.0.1:0"
-	cfg.DataDir = t.TempDir()
+	cfg.DataDir = tb.TempDir()
 	cfg.AdminPassword = adminPassword
 	cfg.LogLevel = "warn"
 	for _, f := range tweak {
@@ -46,32 +54,22 @@ func startLogging(t *testing.T, logOut io.Writer, tweak ...func(*config.Config))
 	}
 	a, err := app.Start(context.Background(), cfg, logOut)
 	if err != nil {
-		t.Fatalf("starting arca: %v", err)
+		tb.Fatalf("starting arca: %v", err)
 	}
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := a.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
+			tb.Errorf("shutdown: %v", err)
 		}
 	})
-	return &server{t: t, app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir}
+	return &server{app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir}
 }
 
 // startBench starts Arca for a benchmark with one local repository "bench".
 func startBench(b *testing.B) *server {
 	b.Helper()
-	cfg := config.Default()
-	cfg.Listen = "127.0.0.1:0"
-	cfg.DataDir = b.TempDir()
-	cfg.AdminPassword = adminPassword
-	cfg.LogLevel = "warn"
-	a, err := app.Start(context.Background(), cfg, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = a.Shutdown(context.Background()) })
-	s := &server{app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir}
+	s := launch(b, io.Discard)
 	r, _ := http.NewRequest("PUT", s.base+"/api/repositories/bench", strings.NewReader(`{"rclass":"local","packageType":"generic"}`))
 	r.SetBasicAuth("admin", adminPassword)
 	res, err := http.DefaultClient.Do(r)

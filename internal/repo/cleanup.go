@@ -1,10 +1,6 @@
 package repo
 
-import (
-	"context"
-	"strconv"
-	"time"
-)
+import "context"
 
 // cleanupBatch bounds one query of unused cached files.
 const cleanupBatch = 500
@@ -16,14 +12,14 @@ func (r *Registry) CleanupUnused(ctx context.Context) (int, error) {
 	r.mu.RLock()
 	var remotes []*Remote
 	for _, rep := range r.repos {
-		if rem, ok := rep.(*Remote); ok && unusedPeriod(rem) > 0 {
+		if rem, ok := rep.(*Remote); ok && rem.cfg.UnusedArtifactsCleanupPeriod() > 0 {
 			remotes = append(remotes, rem)
 		}
 	}
 	r.mu.RUnlock()
 	removed := 0
 	for _, rem := range remotes {
-		before := r.now().Add(-unusedPeriod(rem))
+		before := r.now().Add(-rem.cfg.UnusedArtifactsCleanupPeriod())
 		for {
 			items, err := r.meta.UnusedFiles(ctx, rem.cache.Key(), before, cleanupBatch)
 			if err != nil {
@@ -41,17 +37,4 @@ func (r *Registry) CleanupUnused(ctx context.Context) (int, error) {
 		}
 	}
 	return removed, nil
-}
-
-// unusedPeriod is a remote's unusedArtifactsCleanupPeriodHours (0: never clean up).
-func unusedPeriod(rem *Remote) time.Duration {
-	raw, ok := rem.cfg.Field("unusedArtifactsCleanupPeriodHours")
-	if !ok {
-		return 0
-	}
-	h, err := strconv.Atoi(string(raw))
-	if err != nil || h <= 0 {
-		return 0
-	}
-	return time.Duration(h) * time.Hour
 }

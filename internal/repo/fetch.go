@@ -171,15 +171,9 @@ func (t *teeFile) Read(p []byte) (int, error) {
 	if len(dst) == 0 {
 		dst = t.scratch[:]
 	}
-	n, err := t.res.Body.Read(dst)
-	if n > 0 {
-		if _, werr := t.w.Write(dst[:n]); werr != nil {
-			return 0, t.fail(werr)
-		}
-		t.pos += int64(n)
-	}
+	n, err := t.pull(dst)
 	if err != nil && err != io.EOF {
-		return 0, t.fail(err)
+		return 0, err
 	}
 	if err == io.EOF {
 		if ferr := t.finish(); ferr != nil {
@@ -206,6 +200,22 @@ func (t *teeFile) Read(p []byte) (int, error) {
 	return total, nil
 }
 
+// pull reads upstream bytes into p and writes them to the blob. Errors other than io.EOF have
+// already failed the download.
+func (t *teeFile) pull(p []byte) (int, error) {
+	n, err := t.res.Body.Read(p)
+	if n > 0 {
+		if _, werr := t.w.Write(p[:n]); werr != nil {
+			return 0, t.fail(werr)
+		}
+		t.pos += int64(n)
+	}
+	if err != nil && err != io.EOF {
+		return n, t.fail(err)
+	}
+	return n, err
+}
+
 // skipTo reads ahead (storing, not returning) up to offset.
 func (t *teeFile) skipTo(offset int64) error {
 	if t.carried && offset > t.logical {
@@ -215,14 +225,10 @@ func (t *teeFile) skipTo(offset int64) error {
 	if offset <= t.pos || t.finished {
 		return nil
 	}
-	n, err := io.CopyN(t.w, t.res.Body, offset-t.pos)
-	t.pos += n
+	_, err := io.CopyN(io.Discard, &readAhead{t}, offset-t.pos)
 	t.logical = t.pos
-	if err == io.EOF {
-		return t.finish()
-	}
-	if err != nil {
-		return t.fail(err)
+	if err != nil && err != io.EOF {
+		return err
 	}
 	return nil
 }
@@ -261,20 +267,11 @@ func (r *readAhead) Read(p []byte) (int, error) {
 	if t.finished {
 		return 0, io.EOF
 	}
-	n, err := t.res.Body.Read(p)
-	if n > 0 {
-		if _, werr := t.w.Write(p[:n]); werr != nil {
-			return 0, t.fail(werr)
-		}
-		t.pos += int64(n)
-	}
+	n, err := t.pull(p)
 	if err == io.EOF {
 		return n, t.finishEOF()
 	}
-	if err != nil {
-		return n, t.fail(err)
-	}
-	return n, nil
+	return n, err
 }
 
 // finishEOF is finish for readers that want io.EOF on success.

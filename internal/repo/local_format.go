@@ -3,11 +3,8 @@ package repo
 import (
 	"bytes"
 	"context"
-	"crypto/sha512"
-	"encoding/hex"
 	"errors"
 	"io"
-	"strconv"
 	"strings"
 
 	"arca"
@@ -24,11 +21,7 @@ func (l *Local) deployPath(ctx context.Context, p string) (string, error) {
 	if !ok {
 		return p, nil
 	}
-	behavior := ""
-	if raw, ok := l.cfg.Field("snapshotVersionBehavior"); ok {
-		behavior = strings.Trim(string(raw), `"`)
-	}
-	return rn.DeployPath(ctx, l, p, behavior, l.now())
+	return rn.DeployPath(ctx, l, p, l.cfg.SnapshotVersionBehavior(), l.now())
 }
 
 // formatPut applies the format's deploy hooks before a file is stored. It reports handled when
@@ -72,7 +65,7 @@ func (l *Local) formatPut(ctx context.Context, p string, body io.Reader, opt *Pu
 		}
 		return it, true, err
 	}
-	if dc, ok := l.format.(format.DeployChecker); ok && dc.Inspect(p) && !l.suppressChecks() {
+	if dc, ok := l.format.(format.DeployChecker); ok && dc.Inspect(p) && !l.cfg.SuppressPomConsistencyChecks() {
 		b, err := io.ReadAll(io.LimitReader(body, maxInspected+1))
 		if err != nil {
 			return arca.Item{}, true, arca.Errorf(arca.ErrInvalid, "reading the request body: %v", err)
@@ -86,11 +79,6 @@ func (l *Local) formatPut(ctx context.Context, p string, body io.Reader, opt *Pu
 		opt.inspected = bytes.NewReader(b)
 	}
 	return arca.Item{}, false, nil
-}
-
-func (l *Local) suppressChecks() bool {
-	raw, ok := l.cfg.Field("suppressPomConsistencyChecks")
-	return ok && string(raw) == "true"
 }
 
 // putChecksum handles an uploaded checksum file: when the artifact it describes is stored, the
@@ -115,18 +103,13 @@ func (l *Local) putChecksum(ctx context.Context, p string, c format.ChecksumFile
 	if err != nil {
 		return arca.Item{}, true, err
 	}
-	if declared != actual && l.clientChecksums() {
+	if declared != actual && !l.cfg.ServerGeneratedChecksums() {
 		return arca.Item{}, true, arca.Errorf(arca.ErrChecksum,
 			"the %s checksum uploaded for '%s' (%s) does not match the stored artifact (%s)", c.Algorithm, c.Of, declared, actual)
 	}
 	now := l.now()
 	return arca.Item{Repo: l.key, Path: p, Size: int64(len(b)), MimeType: "text/plain",
 		Created: now, CreatedBy: by, Modified: now, ModifiedBy: by, Updated: now}, true, nil
-}
-
-func (l *Local) clientChecksums() bool {
-	raw, ok := l.cfg.Field("checksumPolicyType")
-	return !ok || string(raw) != `"server-generated-checksums"`
 }
 
 // firstField is the first whitespace-separated field of a checksum file ("<hex>  name").
@@ -153,21 +136,7 @@ func (l *Local) checksum(ctx context.Context, it arca.Item, algorithm string) (s
 		return "", err
 	}
 	defer f.Close()
-	h := sha512.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// Checksum returns the checksum of algorithm ("sha1", "md5", "sha256", "sha512") of a stored
-// file.
-func (l *Local) Checksum(ctx context.Context, p, algorithm string) (string, error) {
-	it, err := l.Stat(ctx, p)
-	if err != nil {
-		return "", err
-	}
-	return l.checksum(ctx, it, algorithm)
+	return arca.SHA512Of(f)
 }
 
 // prune removes builds beyond maxUniqueSnapshots after a deploy of p (0: keep all). Failures
@@ -177,9 +146,8 @@ func (l *Local) prune(ctx context.Context, p string) {
 	if !ok {
 		return
 	}
-	raw, ok := l.cfg.Field("maxUniqueSnapshots")
-	keep, err := strconv.Atoi(string(raw))
-	if !ok || err != nil || keep <= 0 {
+	keep := l.cfg.MaxUniqueSnapshots()
+	if keep <= 0 {
 		return
 	}
 	paths, err := pr.Prune(ctx, l, p, keep)

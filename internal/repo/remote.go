@@ -14,6 +14,7 @@ import (
 	"arca/internal/blob"
 	"arca/internal/format"
 	"arca/internal/repoconfig"
+	"arca/internal/smart"
 	"arca/internal/upstream"
 )
 
@@ -37,9 +38,9 @@ type Remote struct {
 	flights sync.Map // path → *flight: the one upstream fetch of a missing path
 	misses  missCache
 	smart   *smartRemote // nil unless contentSynchronisation is enabled
-	// instanceID is this instance's id, sent upstream.
-	instanceID string
-	hasLocal   func(string) bool
+	// peer talks the Artifactory protocol to the upstream (folder listings, smart features).
+	peer     smart.Peer
+	hasLocal func(string) bool
 	// offlineUntil is the Unix nanosecond time until which the upstream is assumed offline.
 	offlineUntil atomic.Int64
 }
@@ -51,16 +52,19 @@ var _ Repository = (*Remote)(nil)
 // hasLocal reports whether this instance has a local repository of a key (for the statistics
 // push of smart remotes). Close stops the remote's background work.
 func NewRemote(cfg *repoconfig.Config, cache *Local, f format.Format, instanceID string, hasLocal func(string) bool, now Clock, log *slog.Logger) *Remote {
-	r := &Remote{cfg: cfg, cache: cache, format: f, now: now, log: log, instanceID: instanceID,
+	r := &Remote{cfg: cfg, cache: cache, format: f, now: now, log: log,
 		misses: missCache{entries: map[string]time.Time{}}}
 	c, err := upstream.New(upstream.Config{
-		URL: cfg.URL(), Username: cfg.Username(), Password: cfg.Password(), QueryParams: queryParams(cfg),
+		URL: cfg.URL(), Username: cfg.Username(), Password: cfg.Password(), QueryParams: cfg.QueryParams(),
 		Timeout: cfg.SocketTimeout(), InstanceID: instanceID,
 	})
 	if err != nil {
 		log.Warn("remote repository cannot fetch", "repo", cfg.Key(), "err", err)
 	} else {
 		r.client = c
+		hc := &http.Client{Timeout: max(cfg.SocketTimeout(), time.Second) * 4}
+		r.peer = smart.NewPeer(hc, cfg.URL(), instanceID, cfg.Username(), cfg.Password())
+		r.peer.QueryParams = cfg.QueryParams()
 	}
 	r.hasLocal = hasLocal
 	return r
@@ -72,7 +76,7 @@ func (r *Remote) startSmart(interval time.Duration) {
 	if interval <= 0 {
 		interval = time.Minute
 	}
-	r.smart = newSmartRemote(r, r.instanceID, r.hasLocal, interval)
+	r.smart = newSmartRemote(r, r.hasLocal, interval)
 }
 
 // UpstreamURL is the upstream URL of a repository path ("" when the remote has no usable URL).
@@ -90,18 +94,6 @@ func (r *Remote) Close() { r.smart.close() }
 // remote.
 func (r *Remote) Downloaded(p, by string, at time.Time) { r.smart.downloaded(p, by, at) }
 
-func queryParams(cfg *repoconfig.Config) string {
-	raw, ok := cfg.Field("queryParams")
-	if !ok {
-		return ""
-	}
-	s := string(raw)
-	if len(s) >= 2 && s[0] == '"' {
-		s = s[1 : len(s)-1]
-	}
-	return s
-}
-
 // Cache returns the local store of cached artifacts ("<key>-cache").
 func (r *Remote) Cache() *Local { return r.cache }
 
@@ -118,7 +110,7 @@ func (r *Remote) Stat(ctx context.Context, p string) (arca.Item, error) {
 	if err := r.mayFetch(p); err != nil {
 		return arca.Item{}, err
 	}
-	if r.bypassHead() {
+	if r.cfg.BypassHeadRequests() {
 		it, f, err := r.Open(ctx, p)
 		if f != nil {
 			f.Close()
@@ -131,11 +123,6 @@ func (r *Remote) Stat(ctx context.Context, p string) (arca.Item, error) {
 	}
 	res.Body.Close()
 	return r.upstreamItem(p, res), nil
-}
-
-func (r *Remote) bypassHead() bool {
-	raw, ok := r.cfg.Field("bypassHeadRequests")
-	return ok && string(raw) == "true"
 }
 
 // Open implements Repository. A cached artifact is served from the cache; a miss is fetched
@@ -246,15 +233,10 @@ func (r *Remote) List(ctx context.Context, dir string, deep bool) ([]arca.Item, 
 	if err != nil && !errors.Is(err, arca.ErrNotFound) {
 		return nil, err
 	}
-	if deep || !r.listsRemoteFolders() || r.cfg.Offline() {
+	if deep || !r.cfg.ListRemoteFolderItems() || r.cfg.Offline() {
 		return cached, err
 	}
 	return r.listUpstream(ctx, dir, cached)
-}
-
-func (r *Remote) listsRemoteFolders() bool {
-	raw, ok := r.cfg.Field("listRemoteFolderItems")
-	return ok && string(raw) == "true"
 }
 
 // CacheRepo is the "<remote>-cache" view: reads and deletes of the cache, never an upstream

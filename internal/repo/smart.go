@@ -2,36 +2,21 @@ package repo
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"path"
 	"sort"
 	"sync"
 	"time"
 
 	"arca"
+	"arca/internal/repoconfig"
 	"arca/internal/smart"
 )
-
-// syncSettings is a remote's contentSynchronisation: the smart-remote features.
-type syncSettings struct {
-	Enabled    bool `json:"enabled"`
-	Statistics struct {
-		Enabled bool `json:"enabled"`
-	} `json:"statistics"`
-	Properties struct {
-		Enabled bool `json:"enabled"`
-	} `json:"properties"`
-	Source struct {
-		OriginAbsenceDetection bool `json:"originAbsenceDetection"`
-	} `json:"source"`
-}
 
 // smartRemote holds a remote's smart features: the upstream's detection (done once, when a
 // feature first needs it, and retried after a minute when the upstream could not tell), the
 // statistics pusher, and the property synchronisation in progress.
 type smartRemote struct {
-	settings syncSettings
+	settings repoconfig.ContentSync
 	peer     smart.Peer
 	pusher   *smart.StatsPusher // nil unless statistics are enabled
 	stop     context.CancelFunc
@@ -44,18 +29,14 @@ type smartRemote struct {
 
 // newSmartRemote prepares the smart features of r, starting its statistics pusher; nil when
 // contentSynchronisation is off.
-func newSmartRemote(r *Remote, instanceID string, hasLocal func(string) bool, interval time.Duration) *smartRemote {
-	raw, ok := r.cfg.Field("contentSynchronisation")
-	var st syncSettings
-	if !ok || json.Unmarshal(raw, &st) != nil || !st.Enabled || r.client == nil {
+func newSmartRemote(r *Remote, hasLocal func(string) bool, interval time.Duration) *smartRemote {
+	st := r.cfg.ContentSync()
+	if !st.Enabled || r.client == nil {
 		return nil
 	}
-	hc := &http.Client{Timeout: max(r.cfg.SocketTimeout(), time.Second) * 4}
-	peer := smart.NewPeer(hc, r.cfg.URL(), instanceID, r.cfg.Username(), r.cfg.Password())
-	peer.QueryParams = queryParams(r.cfg)
-	s := &smartRemote{settings: st, peer: peer}
-	if st.Statistics.Enabled {
-		s.pusher = smart.NewStatsPusher(peer, smart.StatsOptions{HasLocal: hasLocal, Log: r.log})
+	s := &smartRemote{settings: st, peer: r.peer}
+	if st.Statistics {
+		s.pusher = smart.NewStatsPusher(r.peer, smart.StatsOptions{HasLocal: hasLocal, Log: r.log})
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stop = cancel
 		go func() {
@@ -136,7 +117,7 @@ func (s *smartRemote) downloaded(p, by string, at time.Time) {
 // path at a time; a failure leaves the cached properties as they are.
 func (r *Remote) maybeSync(it arca.Item) {
 	s := r.smart
-	if s == nil || it.Folder || (!s.settings.Properties.Enabled && !s.settings.Source.OriginAbsenceDetection) {
+	if s == nil || it.Folder || (!s.settings.Properties && !s.settings.OriginAbsence) {
 		return
 	}
 	if r.now().Sub(it.Updated) < r.cfg.RetrievalCachePeriod() {
@@ -161,10 +142,10 @@ func (r *Remote) syncProperties(ctx context.Context, it arca.Item) error {
 	if up == nil {
 		return nil
 	}
-	absence := s.settings.Source.OriginAbsenceDetection && up.Supports(smart.OriginAbsence)
+	absence := s.settings.OriginAbsence && up.Supports(smart.OriginAbsence)
 	var rp smart.RemoteProps
 	var err error
-	if s.settings.Properties.Enabled && up.Supports(smart.PropertySync) {
+	if s.settings.Properties && up.Supports(smart.PropertySync) {
 		rp, err = s.peer.FetchProperties(ctx, it.Path)
 	} else if absence {
 		rp.Exists, err = s.peer.SourceExists(ctx, it.Path)
@@ -226,16 +207,10 @@ func (r *Remote) listUpstream(ctx context.Context, dir string, cached []arca.Ite
 	return out, nil
 }
 
-// peerForListing is the smart peer, or a plain one for remotes without smart features.
+// peerForListing is the peer of the upstream, nil when the remote has no usable URL.
 func (r *Remote) peerForListing() *smart.Peer {
 	if r.client == nil {
 		return nil
 	}
-	if r.smart != nil {
-		return &r.smart.peer
-	}
-	hc := &http.Client{Timeout: max(r.cfg.SocketTimeout(), time.Second) * 4}
-	p := smart.NewPeer(hc, r.cfg.URL(), r.instanceID, r.cfg.Username(), r.cfg.Password())
-	p.QueryParams = queryParams(r.cfg)
-	return &p
+	return &r.peer
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"sort"
+	"sync"
 	"sync/atomic"
 
 	"arca"
@@ -34,7 +35,11 @@ type Virtual struct {
 	now     Clock
 	merged  *mergedCache
 	planned atomic.Pointer[plan]
-	global  bool // the synthesized global virtual repository "repo"
+	// filteredCache keeps content already passed through the format's VirtualFilter, by blob
+	// digest (at most maxFiltered entries; the virtual is rebuilt when its settings change).
+	filteredCache sync.Map
+	filteredN     atomic.Int64
+	global        bool // the synthesized global virtual repository "repo"
 }
 
 var _ Repository = (*Virtual)(nil)
@@ -264,9 +269,25 @@ func containsKey(keys []string, k string) bool {
 	return false
 }
 
+// filteredDoc is content after the format's VirtualFilter, with its checksums.
+type filteredDoc struct {
+	content []byte
+	sums    arca.Checksums
+}
+
+// maxFiltered bounds the filtered documents a virtual keeps (POMs: a few KiB each).
+const maxFiltered = 10000
+
 // filtered serves a member's file through the format's VirtualFilter. The item describes the
 // filtered bytes (size and checksums), so checksum paths answer for what is served.
 func (v *Virtual) filtered(ctx context.Context, vf format.VirtualFilter, it arca.Item) (arca.Item, blob.File, error) {
+	// Blobs are immutable and the virtual's settings fixed for its life, so a blob is filtered
+	// once: the result is kept (bounded) by digest.
+	if c, ok := v.filteredCache.Load(it.Checksums.SHA256); ok {
+		fd := c.(filteredDoc)
+		it.Size, it.Checksums = int64(len(fd.content)), fd.sums
+		return it, blob.BytesFile(fd.content), nil
+	}
 	f, err := v.blobs.Open(ctx, it.Checksums.SHA256)
 	if err != nil {
 		return arca.Item{}, nil, err
@@ -276,9 +297,13 @@ func (v *Virtual) filtered(ctx context.Context, vf format.VirtualFilter, it arca
 	if err != nil {
 		return arca.Item{}, nil, err
 	}
+	digest := it.Checksums.SHA256
 	out := vf.Filter(it.Path, v.field, content)
 	if len(out) != len(content) || string(out) != string(content) {
 		it.Size, it.Checksums = int64(len(out)), arca.ChecksumsOf(out)
+	}
+	if v.filteredN.Add(1) <= maxFiltered {
+		v.filteredCache.Store(digest, filteredDoc{content: out, sums: it.Checksums})
 	}
 	return it, blob.BytesFile(out), nil
 }

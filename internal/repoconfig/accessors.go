@@ -26,6 +26,13 @@ type typed struct {
 	blackedOut          bool
 
 	handleReleases, handleSnapshots bool
+	priority                        bool
+
+	// local (Java settings)
+	maxUniqueSnapshots      int
+	snapshotVersionBehavior string
+	checksumPolicyType      string
+	suppressPomChecks       bool
 
 	// remote
 	url, username, password string
@@ -36,6 +43,11 @@ type typed struct {
 	missedRetrievalCache    time.Duration
 	assumedOffline          time.Duration
 	metadataTimeout         time.Duration
+	queryParams             string
+	bypassHead              bool
+	listRemoteFolders       bool
+	unusedCleanup           time.Duration
+	contentSync             ContentSync
 
 	// virtual
 	repositories          []string
@@ -43,6 +55,7 @@ type typed struct {
 	remoteArtifacts       bool
 	guard                 bool
 	virtualCache          time.Duration
+	pomCleanup            string
 
 	// federated
 	members []Member
@@ -82,6 +95,10 @@ func (t *typed) fill(eff map[string]json.RawMessage) error {
 	t.blackedOut = boolOr("blackedOut", false)
 	t.handleReleases = boolOr("handleReleases", true)
 	t.handleSnapshots = boolOr("handleSnapshots", true)
+	t.priority = boolOr("priorityResolution", false)
+	t.maxUniqueSnapshots = int(period("maxUniqueSnapshots", 1))
+	t.snapshotVersionBehavior, t.checksumPolicyType = str("snapshotVersionBehavior"), str("checksumPolicyType")
+	t.suppressPomChecks = boolOr("suppressPomConsistencyChecks", false)
 
 	if t.class == Remote {
 		t.url, t.username, t.password = str("url"), str("username"), str("password")
@@ -92,6 +109,10 @@ func (t *typed) fill(eff map[string]json.RawMessage) error {
 		t.missedRetrievalCache = period("missedRetrievalCachePeriodSecs", time.Second)
 		t.assumedOffline = period("assumedOfflinePeriodSecs", time.Second)
 		t.metadataTimeout = period("metadataRetrievalTimeoutSecs", time.Second)
+		t.queryParams = str("queryParams")
+		t.bypassHead, t.listRemoteFolders = boolOr("bypassHeadRequests", false), boolOr("listRemoteFolderItems", false)
+		t.unusedCleanup = period("unusedArtifactsCleanupPeriodHours", time.Hour)
+		t.contentSync = decodeContentSync(eff["contentSynchronisation"])
 	}
 	if t.class == Virtual {
 		_ = json.Unmarshal(eff["repositories"], &t.repositories)
@@ -99,11 +120,35 @@ func (t *typed) fill(eff map[string]json.RawMessage) error {
 		t.remoteArtifacts = boolOr("artifactoryRequestsCanRetrieveRemoteArtifacts", false)
 		t.guard = boolOr("dependencyConfusionGuard", true)
 		t.virtualCache = period("virtualRetrievalCachePeriodSecs", time.Second)
+		t.pomCleanup = str("pomRepositoryReferencesCleanupPolicy")
 	}
 	if t.class == Federated {
 		_ = json.Unmarshal(eff["members"], &t.members)
 	}
 	return nil
+}
+
+// ContentSync is a remote's contentSynchronisation: the smart-remote features.
+type ContentSync struct {
+	Enabled, Statistics, Properties, OriginAbsence bool
+}
+
+func decodeContentSync(raw json.RawMessage) ContentSync {
+	var v struct {
+		Enabled    bool `json:"enabled"`
+		Statistics struct {
+			Enabled bool `json:"enabled"`
+		} `json:"statistics"`
+		Properties struct {
+			Enabled bool `json:"enabled"`
+		} `json:"properties"`
+		Source struct {
+			OriginAbsenceDetection bool `json:"originAbsenceDetection"`
+		} `json:"source"`
+	}
+	_ = json.Unmarshal(raw, &v)
+	return ContentSync{Enabled: v.Enabled, Statistics: v.Statistics.Enabled, Properties: v.Properties.Enabled,
+		OriginAbsence: v.Source.OriginAbsenceDetection}
 }
 
 // Key is the repository key, as created.
@@ -197,10 +242,41 @@ func (c *Config) VirtualRetrievalCachePeriod() time.Duration { return c.virtualC
 func (c *Config) DependencyConfusionGuard() bool { return c.guard }
 
 // PriorityResolution reports the priorityResolution setting.
-func (c *Config) PriorityResolution() bool {
-	raw, ok := c.Field("priorityResolution")
-	return ok && string(raw) == "true"
+func (c *Config) PriorityResolution() bool { return c.priority }
+
+// MaxUniqueSnapshots is the number of unique snapshot builds kept per version (0: all).
+func (c *Config) MaxUniqueSnapshots() int { return c.maxUniqueSnapshots }
+
+// SnapshotVersionBehavior is "unique", "non-unique" or "deployer" ("" when the type has none).
+func (c *Config) SnapshotVersionBehavior() string { return c.snapshotVersionBehavior }
+
+// ServerGeneratedChecksums reports checksumPolicyType "server-generated-checksums": uploaded
+// client checksums are not verified.
+func (c *Config) ServerGeneratedChecksums() bool {
+	return c.checksumPolicyType == "server-generated-checksums"
 }
+
+// SuppressPomConsistencyChecks reports the suppressPomConsistencyChecks setting.
+func (c *Config) SuppressPomConsistencyChecks() bool { return c.suppressPomChecks }
+
+// QueryParams are a remote's query parameters for upstream requests ("a=1&b=2").
+func (c *Config) QueryParams() string { return c.queryParams }
+
+// BypassHeadRequests reports whether a remote sends GET where a HEAD would go upstream.
+func (c *Config) BypassHeadRequests() bool { return c.bypassHead }
+
+// ListRemoteFolderItems reports whether a remote's folder listings include the upstream's.
+func (c *Config) ListRemoteFolderItems() bool { return c.listRemoteFolders }
+
+// UnusedArtifactsCleanupPeriod is how long a remote keeps a cached artifact nobody downloads
+// (0: forever).
+func (c *Config) UnusedArtifactsCleanupPeriod() time.Duration { return c.unusedCleanup }
+
+// ContentSync is a remote's contentSynchronisation.
+func (c *Config) ContentSync() ContentSync { return c.contentSync }
+
+// PomCleanupPolicy is a virtual's pomRepositoryReferencesCleanupPolicy ("" when not Maven).
+func (c *Config) PomCleanupPolicy() string { return c.pomCleanup }
 
 // Members is a federated repository's member list (a fresh copy; nil for other classes).
 func (c *Config) Members() []Member { return slices.Clone(c.members) }

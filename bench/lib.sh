@@ -1,0 +1,81 @@
+# Shared by the bench/*.sh scripts: source it after setting BENCH (the script's name, for
+# messages). It creates $TMP, and on exit stops the processes listed in pids (and child_pid),
+# shows the logs' last lines after a setup failure, and removes $TMP unless KEEP_TMP=1.
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "${BENCH:-bench}: $*"; exit 1; }
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/arca-${BENCH%.sh}.XXXXXX")
+pids=()
+child_pid=""
+cleanup() {
+	local rc=$?
+	set +e
+	[[ -n ${child_pid:-} ]] && kill -TERM "$child_pid" 2>/dev/null && wait "$child_pid" 2>/dev/null
+	for p in "${pids[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	if [[ -f $TMP/nginx.pid ]]; then # a master that outlived its parent shell (should not happen)
+		p=$(cat "$TMP/nginx.pid" 2>/dev/null) && [[ -n $p ]] && kill -QUIT "$p" 2>/dev/null
+	fi
+	if [[ $rc -eq 1 && ${KEEP_TMP:-0} == 0 ]]; then
+		for f in "$TMP/arca.log" "$TMP/nginx-error.log"; do
+			[[ -s $f ]] && { say "--- last lines of $(basename "$f"):"; tail -n 20 "$f" >&2; }
+		done
+	fi
+	if [[ ${KEEP_TMP:-0} != 0 ]]; then say "kept $TMP"; else rm -rf "$TMP"; fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A free loopback TCP port (the kernel picks it; there is a small race until it is bound).
+free_port() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' && return
+	fi
+	local p
+	for _ in $(seq 100); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+	done
+	return 1
+}
+
+wait_http() { # url pid: wait until anything answers over HTTP (max ~15 s) while pid lives
+	for _ in $(seq 150); do
+		curl -s -o /dev/null --max-time 1 "$1" && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# CPU time (clock ticks) used by a process and its children.
+cpu_ticks() {
+	local root=$1 files=() c
+	for c in "$root" $(cat /proc/"$root"/task/*/children 2>/dev/null); do
+		if [[ -r /proc/$c/stat ]]; then files+=("/proc/$c/stat"); fi
+	done
+	((${#files[@]})) || { echo 0; return; }
+	# after "pid (comm) ": $1=state $2=ppid ... $12=utime $13=stime
+	cat "${files[@]}" 2>/dev/null | awk '{ sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
+}
+
+# Percentage of all CPUs busy over 2 s (other load on the machine).
+busy_pct() {
+	local a b
+	a=$(head -1 /proc/stat 2>/dev/null) || { echo "?"; return; }
+	sleep 2
+	b=$(head -1 /proc/stat 2>/dev/null) || { echo "?"; return; }
+	awk -v a="$a" -v b="$b" 'BEGIN {
+		n = split(a, x, " "); split(b, y, " ")
+		for (i = 2; i <= n && i <= 9; i++) { d = y[i] - x[i]; tot += d; if (i == 5 || i == 6) idle += d }
+		if (tot > 0) printf "%.0f", 100 * (tot - idle) / tot; else print "?" }'
+}
