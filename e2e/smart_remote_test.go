@@ -119,3 +119,28 @@ func TestSmartRemoteOverAVirtualUpstreamIsNotSmart(t *testing.T) {
 		t.Errorf("statistics were pushed to a virtual upstream: %d", st.RemoteDownloadCount)
 	}
 }
+
+// TestRemoteFolderListingFromHTML: a plain remote (no smart features) with listRemoteFolderItems
+// lists the upstream's children by parsing its HTML folder page.
+func TestRemoteFolderListingFromHTML(t *testing.T) {
+	up, down := start(t), start(t)
+	up.local("files")
+	up.put("/files/dir/only-upstream.txt", "u")
+	up.put("/files/dir/sub/deep.txt", "d")
+	down.createRepo("plain", `{"rclass":"remote","packageType":"generic","url":"`+up.base+`/files","username":"admin","password":"`+adminPassword+`","listRemoteFolderItems":true}`)
+	down.createRepo("quiet", `{"rclass":"remote","packageType":"generic","url":"`+up.base+`/files","username":"admin","password":"`+adminPassword+`"}`)
+	listing := down.must(200, req{method: "GET", path: "/plain/dir/"}).text()
+	for _, want := range []string{`<a href="only-upstream.txt">only-upstream.txt</a>`, `<a href="sub/">sub/</a>`} {
+		if !strings.Contains(listing, want) {
+			t.Errorf("listing lacks %s:\n%s", want, listing)
+		}
+	}
+	if got := down.must(200, req{method: "GET", path: "/plain/dir/only-upstream.txt"}).text(); got != "u" {
+		t.Errorf("fetching a listed file: %q", got)
+	}
+	// Without the setting, only the cache is listed.
+	down.must(200, req{method: "GET", path: "/quiet/dir/only-upstream.txt"})
+	if l := down.must(200, req{method: "GET", path: "/quiet/dir/"}).text(); strings.Contains(l, "sub/") {
+		t.Errorf("a remote without listRemoteFolderItems listed the upstream:\n%s", l)
+	}
+}

@@ -1,8 +1,6 @@
 package restapi
 
 import (
-	"crypto/sha512"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"html"
@@ -36,6 +34,10 @@ func (a *API) Download(w http.ResponseWriter, r *http.Request) error {
 	rep, rp, err := a.resolve(r, artifactsPrefix, auth.Read)
 	if err != nil {
 		return err
+	}
+	if rp.Slash {
+		// A folder request is a listing: it never opens (nor, on a remote, fetches) content.
+		return a.listFolder(w, r, rep, rp)
 	}
 	// A HEAD answers from what the repository knows; it never starts a remote fetch.
 	var it arca.Item
@@ -205,11 +207,11 @@ func (a *API) serveChecksum(w http.ResponseWriter, r *http.Request, rep repo.Rep
 			return false, nil
 		}
 		defer f.Close()
-		h := sha512.New()
-		if _, err := io.Copy(h, f); err != nil {
+		sum, err := arca.SHA512Of(f)
+		if err != nil {
 			return true, err
 		}
-		return true, writeText(w, http.StatusOK, hex.EncodeToString(h.Sum(nil)))
+		return true, writeText(w, http.StatusOK, sum)
 	}
 	for _, c := range checksumExts {
 		base, ok := strings.CutSuffix(p, c.ext)

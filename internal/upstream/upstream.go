@@ -87,7 +87,21 @@ func New(cfg Config) (*Client, error) {
 		MaxIdleConnsPerHost:   32,
 		IdleConnTimeout:       90 * time.Second,
 	}
-	return &Client{cfg: cfg, base: u, http: &http.Client{Transport: tr}}, nil
+	return &Client{cfg: cfg, base: u, http: &http.Client{Transport: tr, CheckRedirect: folderRedirect}}, nil
+}
+
+// folderRedirect follows redirects, except one that only appends "/" to the path: that is how
+// repository servers answer a request for a folder, which is not an artifact (and whose index
+// page must never be cached as one). The redirect itself is then the answer.
+func folderRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return errors.New("stopped after 10 redirects")
+	}
+	prev := via[len(via)-1].URL
+	if req.URL.Host == prev.Host && req.URL.Path == prev.Path+"/" {
+		return http.ErrUseLastResponse
+	}
+	return nil
 }
 
 // URL returns the upstream URL of a repository path.
@@ -150,12 +164,21 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	idle.stop()
 	res.Body.Close()
 	switch {
-	case res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusGone:
+	case res.StatusCode == http.StatusNotFound || res.StatusCode == http.StatusGone || isFolderRedirect(res):
 		return nil, arca.Errorf(arca.ErrNotFound, "upstream %s answered %s", c.URL(req.Path), res.Status)
 	case res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests:
 		return nil, fmt.Errorf("%w: %s answered %s", ErrUnavailable, c.URL(req.Path), res.Status)
 	}
 	return nil, fmt.Errorf("%w: %s answered %s", ErrUnavailable, c.URL(req.Path), res.Status)
+}
+
+// isFolderRedirect reports the answer folderRedirect stopped at: the path is a folder.
+func isFolderRedirect(res *http.Response) bool {
+	if res.StatusCode < 300 || res.StatusCode > 399 {
+		return false
+	}
+	loc, err := res.Location()
+	return err == nil && loc.Path == res.Request.URL.Path+"/"
 }
 
 // classify turns a transport error into ErrTimeout or ErrUnreachable (context cancellation of

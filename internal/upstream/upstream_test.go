@@ -133,3 +133,32 @@ func TestInvalidURL(t *testing.T) {
 		}
 	}
 }
+
+func TestAFolderIsNotAnArtifact(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/repo/dir":
+			http.Redirect(w, r, "/repo/dir/", http.StatusFound)
+		case "/repo/dir/":
+			io.WriteString(w, `<a href="f">f</a>`)
+		case "/repo/moved":
+			http.Redirect(w, r, "/repo/elsewhere", http.StatusMovedPermanently)
+		case "/repo/elsewhere":
+			io.WriteString(w, "artifact")
+		}
+	}))
+	defer srv.Close()
+	c, _ := New(Config{URL: srv.URL + "/repo", InstanceID: "me", Timeout: time.Second})
+	if _, err := c.Do(context.Background(), Request{Path: "dir"}); !errors.Is(err, arca.ErrNotFound) {
+		t.Errorf("a folder redirect: %v, want ErrNotFound", err)
+	}
+	res, err := c.Do(context.Background(), Request{Path: "moved"})
+	if err != nil {
+		t.Fatalf("other redirects are followed: %v", err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if string(b) != "artifact" {
+		t.Errorf("followed redirect body %q", b)
+	}
+}
