@@ -27,6 +27,7 @@ import (
 	"arca/internal/format"
 	"arca/internal/format/generic"
 	"arca/internal/format/maven"
+	"arca/internal/format/npm"
 	"arca/internal/gc"
 	"arca/internal/meta"
 	"arca/internal/meta/itemcache"
@@ -105,7 +106,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if created {
 		a.AdminPasswordFile = pwFile
 	}
-	formats := format.NewRegistry(generic.Format{}, maven.Formats()...)
+	formats := format.NewRegistry(generic.Format{}, append(maven.Formats(), npm.Format{})...)
 	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, repo.Options{GlobalVirtual: cfg.GlobalVirtual, InstanceID: id, StatisticsPushInterval: cfg.StatisticsPushInterval})
 	if err != nil {
 		return nil, err
@@ -123,6 +124,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		Repos: repos, Meta: store, Blobs: blobs, Downloads: downloads,
 		Authz: auth.DefaultPolicy{AnonymousRead: anonymous}, Authn: authn, Tokens: tokens,
 		InstanceID: id, BaseURL: cfg.BaseURL, ArcaVersion: Version, Switches: switches, Now: time.Now, Log: log,
+		NPMState: restapi.NewNPMState(64 << 20),
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

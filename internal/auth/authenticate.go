@@ -142,6 +142,12 @@ func (a *Authenticator) basic(ctx context.Context, cred string) (Principal, erro
 	return a.password(ctx, name, pw)
 }
 
+// Login checks a user name and password (npm's legacy login sends them in a body, not a
+// header). Wrong credentials are arca.ErrUnauthorized.
+func (a *Authenticator) Login(ctx context.Context, name, pw string) (Principal, error) {
+	return a.password(ctx, name, pw)
+}
+
 func (a *Authenticator) password(ctx context.Context, name, pw string) (Principal, error) {
 	h := sha256.New()
 	h.Write([]byte(name))

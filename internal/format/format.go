@@ -142,3 +142,28 @@ type Pruner interface {
 type Renamer interface {
 	DeployPath(ctx context.Context, l Lister, p, behavior string, now time.Time) (string, error)
 }
+
+// Digests are the checksums a metadata document declares for a content file ("" when it
+// declares none): hex SHA-1 and hex SHA-512.
+type Digests struct {
+	SHA1   string
+	SHA512 string
+}
+
+// Declarer is implemented by formats whose metadata documents declare the checksums of content
+// files (npm's packuments: dist.shasum and dist.integrity). A remote repository verifies a
+// fetched file against the declaration of the cached document, and never stores a file that
+// does not match.
+type Declarer interface {
+	// DeclaredIn returns the metadata path that declares content path p's checksums.
+	DeclaredIn(p string) (doc string, ok bool)
+	// Declared returns p's checksums as doc declares them (zero when it does not mention p).
+	Declared(p string, doc []byte) Digests
+}
+
+// Upstream is implemented by formats whose storage paths differ from the paths their
+// registries serve (npm keeps a packument at ".npm/<name>/package.json"; registries serve it
+// at "<name>"). A remote repository asks its upstream for UpstreamPath(p).
+type Upstream interface {
+	UpstreamPath(p string) string
+}

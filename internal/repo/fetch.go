@@ -2,8 +2,10 @@ package repo
 
 import (
 	"context"
+	"crypto/sha512"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"net/http"
 	"strings"
@@ -51,7 +53,7 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 		land(nil)
 		return it, f, nil
 	}
-	res, err := r.client.Do(context.WithoutCancel(ctx), upstream.Request{Method: http.MethodGet, Path: p, Originated: originated(ctx)})
+	res, err := r.client.Do(context.WithoutCancel(ctx), upstream.Request{Method: http.MethodGet, Path: r.upstreamPath(p), Originated: originated(ctx)})
 	if err != nil {
 		err = r.fetchFailed(p, err)
 		land(err)
@@ -65,7 +67,11 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 		land(err)
 		return arca.Item{}, nil, err
 	}
-	t := &teeFile{remote: r, path: p, res: res, w: w, item: it, land: land, companion: r.companion(ctx, p, res)}
+	t := &teeFile{remote: r, path: p, res: res, w: w, item: it, land: land, companion: r.companion(ctx, p, res),
+		declared: r.declared(ctx, p)}
+	if t.declared.SHA512 != "" {
+		t.sha512 = sha512.New()
+	}
 	return it, t, nil
 }
 
@@ -108,7 +114,7 @@ func (r *Remote) fetchSHA1(ctx context.Context, p string) string {
 
 // passThrough serves an upstream body without storing it (storeArtifactsLocally false).
 func (r *Remote) passThrough(ctx context.Context, p string) (arca.Item, blob.File, error) {
-	res, err := r.client.Do(ctx, upstream.Request{Method: http.MethodGet, Path: p, Originated: originated(ctx)})
+	res, err := r.client.Do(ctx, upstream.Request{Method: http.MethodGet, Path: r.upstreamPath(p), Originated: originated(ctx)})
 	if err != nil {
 		return arca.Item{}, nil, r.fetchFailed(p, err)
 	}
@@ -130,6 +136,10 @@ type teeFile struct {
 	land   func(error)
 	// companion yields the upstream's SHA-1 companion when it declared no checksum (nil: none).
 	companion <-chan string
+	// declared are the checksums the format's cached metadata declares for the file; sha512
+	// hashes the body when a SHA-512 is declared.
+	declared format.Digests
+	sha512   hash.Hash
 
 	pos      int64 // bytes consumed from the upstream (and written to the blob)
 	logical  int64 // bytes delivered to the reader (or skipped by a seek)
@@ -207,6 +217,9 @@ func (t *teeFile) pull(p []byte) (int, error) {
 	if n > 0 {
 		if _, werr := t.w.Write(p[:n]); werr != nil {
 			return 0, t.fail(werr)
+		}
+		if t.sha512 != nil {
+			t.sha512.Write(p[:n])
 		}
 		t.pos += int64(n)
 	}
@@ -317,6 +330,9 @@ func (t *teeFile) finish() error {
 			t.res.Checksums.SHA1 = v
 		}
 	}
+	if err := t.checkDeclared(); err != nil {
+		return t.fail(err)
+	}
 	if _, err := t.w.Commit(ctx, t.res.Checksums); err != nil {
 		return t.fail(err)
 	}
@@ -389,7 +405,7 @@ func (r *Remote) revalidate(ctx context.Context, p string, cached arca.Item, f b
 	if err := r.mayFetch(p); err != nil && !errors.Is(err, arca.ErrNotFound) {
 		return r.stale(cached, f, err)
 	}
-	res, err := r.client.Do(ctx, upstream.Request{Method: http.MethodGet, Path: p, Originated: originated(ctx),
+	res, err := r.client.Do(ctx, upstream.Request{Method: http.MethodGet, Path: r.upstreamPath(p), Originated: originated(ctx),
 		LastModified: cached.Modified.UTC().Format(http.TimeFormat)})
 	if err != nil {
 		ferr := r.fetchFailed(p, err)

@@ -117,7 +117,7 @@ func (r *Remote) Stat(ctx context.Context, p string) (arca.Item, error) {
 		}
 		return it, err
 	}
-	res, err := r.client.Do(ctx, upstream.Request{Method: http.MethodHead, Path: p, Originated: originated(ctx)})
+	res, err := r.client.Do(ctx, upstream.Request{Method: http.MethodHead, Path: r.upstreamPath(p), Originated: originated(ctx)})
 	if err != nil {
 		return arca.Item{}, r.fetchFailed(p, err)
 	}

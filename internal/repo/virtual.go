@@ -358,8 +358,9 @@ func (v *Virtual) fromRemotes(ctx context.Context, p string, cands []candidate, 
 	return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
 }
 
-// deployTarget is the default deployment repository.
-func (v *Virtual) deployTarget(p string) (Repository, error) {
+// DeployTarget is the repository deploys of p go to: the default deployment repository
+// (arca.ErrNotAllowed without one, arca.ErrForbidden when the virtual's patterns refuse p).
+func (v *Virtual) DeployTarget(p string) (Repository, error) {
 	d := v.cfg.DefaultDeploymentRepo()
 	if d == "" {
 		return nil, arca.Errorf(arca.ErrNotAllowed,
@@ -374,7 +375,7 @@ func (v *Virtual) deployTarget(p string) (Repository, error) {
 
 // Put implements Repository: the deploy goes to the default deployment repository.
 func (v *Virtual) Put(ctx context.Context, p string, body io.Reader, opt PutOptions) (arca.Item, error) {
-	t, err := v.deployTarget(p)
+	t, err := v.DeployTarget(p)
 	if err != nil {
 		return arca.Item{}, err
 	}
@@ -383,7 +384,7 @@ func (v *Virtual) Put(ctx context.Context, p string, body io.Reader, opt PutOpti
 
 // MakeFolder implements Repository, in the default deployment repository.
 func (v *Virtual) MakeFolder(ctx context.Context, p, by string) (arca.Item, error) {
-	t, err := v.deployTarget(p)
+	t, err := v.DeployTarget(p)
 	if err != nil {
 		return arca.Item{}, err
 	}
@@ -392,7 +393,7 @@ func (v *Virtual) MakeFolder(ctx context.Context, p, by string) (arca.Item, erro
 
 // Delete implements Repository, in the default deployment repository.
 func (v *Virtual) Delete(ctx context.Context, p string) error {
-	t, err := v.deployTarget(p)
+	t, err := v.DeployTarget(p)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,7 +57,8 @@ func (v *Virtual) generation(cands []candidate) (sum uint64, ok bool) {
 
 // openMerged answers a metadata path with the merge of the documents every eligible member
 // has for it, in resolution order. When a priorityResolution member has the document, only
-// priority members' documents are merged.
+// priority members' documents are merged. Under the dependency-confusion guard, remote
+// members (and their caches) take no part when the path's package exists in a local member.
 func (v *Virtual) openMerged(ctx context.Context, p string, fp format.Path, m format.Merger) (arca.Item, blob.File, error) {
 	cands := v.candidates(ctx, p, fp)
 	version := v.reg.version()
@@ -74,6 +76,9 @@ func (v *Virtual) openMerged(ctx context.Context, p string, fp format.Path, m fo
 		if ok && e.version == version && e.gen == gen && v.now().Sub(e.at) < ttl {
 			return e.item, blob.BytesFile(e.doc), nil
 		}
+	}
+	if guard := v.guard(ctx, fp); guard() {
+		cands = slices.DeleteFunc(slices.Clone(cands), func(c candidate) bool { return c.Class != ClassLocal })
 	}
 	docs, err := v.memberDocs(ctx, p, cands)
 	if err != nil {

@@ -46,6 +46,8 @@ type API struct {
 	ArcaVersion string
 	// Switches are the settings that change at run time (anonymous access).
 	Switches *Switches
+	// NPMState holds the npm package API's locks and rendered packuments.
+	NPMState *NPMState
 	Now      func() time.Time
 	Log      *slog.Logger
 }

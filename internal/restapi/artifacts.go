@@ -39,8 +39,14 @@ func (a *API) Download(w http.ResponseWriter, r *http.Request) error {
 		// A folder request is a listing: it never opens (nor, on a remote, fetches) content.
 		return a.listFolder(w, r, rep, rp)
 	}
+	return a.serveItem(w, r, rep, rp)
+}
+
+// serveItem answers a GET or HEAD of a repository path that is not a folder listing request.
+func (a *API) serveItem(w http.ResponseWriter, r *http.Request, rep repo.Repository, rp repoPath) error {
 	// A HEAD answers from what the repository knows; it never starts a remote fetch.
 	var it arca.Item
+	var err error
 	var f blob.File
 	if r.Method == http.MethodHead {
 		it, err = rep.Stat(r.Context(), rp.Path)

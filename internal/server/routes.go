@@ -61,6 +61,11 @@ func (s *Server) routes(mux *http.ServeMux, a *restapi.API) {
 	mux.Handle("POST /artifactory/api/security/users/{name}", h(a.PutUser))
 	mux.Handle("DELETE /artifactory/api/security/users/{name}", h(a.DeleteUser))
 
+	// Package APIs: each format parses its own sub-path (names with slashes, "-/" endpoints).
+	for _, m := range []string{"GET", "PUT", "POST", "DELETE"} {
+		mux.Handle(m+" /artifactory/api/npm/{repo}/{path...}", s.handleWith(a.NPM, npmErrors))
+	}
+
 	// Plain repository paths: browse, download, deploy, delete.
 	mux.Handle("GET /artifactory/{$}", h(a.BrowseRoot))
 	mux.Handle("GET /artifactory/{path...}", h(a.Download))

@@ -46,17 +46,29 @@ func New(api *restapi.API, authn *auth.Authenticator, log *slog.Logger, opt Opti
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // handle adapts a restapi.Handler: an error it returns is rendered here, and only here.
-func (s *Server) handle(h restapi.Handler) http.Handler {
+func (s *Server) handle(h restapi.Handler) http.Handler { return s.handleWith(h, artifactoryErrors) }
+
+// errorStyle names the error document of a protocol.
+type errorStyle int
+
+const (
+	artifactoryErrors errorStyle = iota // {"errors":[{"status":…,"message":…}]}
+	npmErrors                           // the same, plus npm's {"error":…}, which npm prints
+)
+
+// handleWith is handle for a protocol with its own error style.
+func (s *Server) handleWith(h restapi.Handler, style errorStyle) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			s.renderError(w, r, err)
+			s.renderError(w, r, err, style)
 		}
 	})
 }
 
-// errorBody is Artifactory's error document.
+// errorBody is Artifactory's error document; Error is npm's.
 type errorBody struct {
 	Errors []errorEntry `json:"errors"`
+	Error  string       `json:"error,omitempty"`
 }
 
 type errorEntry struct {
@@ -66,7 +78,7 @@ type errorEntry struct {
 
 // renderError writes err as {"errors":[{"status":…,"message":…}]} with the status from
 // arca.HTTPStatus. Internal errors are logged with the request id and shown without details.
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, style errorStyle) {
 	status := arca.HTTPStatus(err)
 	msg := err.Error()
 	if status == http.StatusInternalServerError {
@@ -85,7 +97,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if r.Method == http.MethodHead {
 		return
 	}
-	_ = json.NewEncoder(w).Encode(errorBody{Errors: []errorEntry{{Status: status, Message: msg}}})
+	body := errorBody{Errors: []errorEntry{{Status: status, Message: msg}}}
+	if style == npmErrors {
+		body.Error = msg
+	}
+	_ = json.NewEncoder(w).Encode(body)
 }
 
 // isPublic reports requests that need no authentication at all.

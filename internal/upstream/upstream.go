@@ -4,6 +4,7 @@
 package upstream
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -40,8 +41,11 @@ type Config struct {
 
 // Request is one upstream request.
 type Request struct {
-	Method string // GET or HEAD
+	Method string // GET or HEAD; POST for the endpoints a format forwards (npm's audit)
 	Path   string // repository path, cleaned; "dir/" (trailing slash) for a folder listing
+	// Body and Header are a forwarded request's body and its content headers (POST only).
+	Body   []byte
+	Header http.Header
 	// Originated are the instance ids the incoming request already carried.
 	Originated []string
 	// ETag and LastModified make the request conditional (revalidation of cached metadata).
@@ -128,10 +132,17 @@ func (c *Client) Do(ctx context.Context, req Request) (*Response, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	idle := &idleBody{timeout: c.cfg.Timeout, cancel: cancel, url: c.URL(req.Path)}
 	idle.timer = time.AfterFunc(c.cfg.Timeout, idle.expire)
-	hr, err := http.NewRequestWithContext(ctx, method, c.URL(req.Path), nil)
+	var body io.Reader
+	if req.Body != nil {
+		body = bytes.NewReader(req.Body)
+	}
+	hr, err := http.NewRequestWithContext(ctx, method, c.URL(req.Path), body)
 	if err != nil {
 		idle.stop()
 		return nil, err
+	}
+	for k, vs := range req.Header {
+		hr.Header[k] = vs
 	}
 	if c.cfg.Username != "" || c.cfg.Password != "" {
 		hr.SetBasicAuth(c.cfg.Username, c.cfg.Password)

@@ -1,0 +1,69 @@
+package npm
+
+import (
+	"maps"
+
+	"arca"
+)
+
+// Merge implements format.Merger for packuments, given in resolution order:
+//   - versions are the union; where members share a version, the first member's manifest wins
+//     (and its time entry);
+//   - dist-tags: the first member naming a tag wins, except "latest", which is the highest
+//     (by semver, releases before pre-releases) of the versions the members tag "latest", so
+//     that a newer release in a later member is what `npm install pkg` gets;
+//   - time: "created" is the earliest and "modified" the latest of the members';
+//   - other fields (description, readme, …) come from the first member.
+//
+// Documents that do not parse are skipped: a broken member must not hide the others.
+func (Format) Merge(_ string, docs [][]byte) ([]byte, string, error) {
+	var out *Packument
+	var latest []string
+	for _, doc := range docs {
+		p, err := ParsePackument(doc)
+		if err != nil {
+			continue
+		}
+		if l := p.DistTags["latest"]; l != "" {
+			if _, ok := p.Versions[l]; ok {
+				latest = append(latest, l)
+			}
+		}
+		if out == nil {
+			out = p
+			out.Versions = maps.Clone(p.Versions)
+			continue
+		}
+		for v, m := range p.Versions {
+			if _, ok := out.Versions[v]; !ok {
+				out.Versions[v] = m
+				if t, ok := p.Time[v]; ok {
+					out.Time[v] = t
+				}
+			}
+		}
+		for tag, v := range p.DistTags {
+			if _, ok := out.DistTags[tag]; !ok {
+				out.DistTags[tag] = v
+			}
+		}
+		if c := p.Time["created"]; c != "" && (out.Time["created"] == "" || c < out.Time["created"]) {
+			out.Time["created"] = c
+		}
+		if m := p.Time["modified"]; m > out.Time["modified"] {
+			out.Time["modified"] = m
+		}
+		for k, v := range p.Extra {
+			if _, ok := out.Extra[k]; !ok {
+				out.Extra[k] = v
+			}
+		}
+	}
+	if out == nil {
+		return nil, "", arca.Errorf(arca.ErrInvalid, "no member's package document could be read")
+	}
+	if l := Latest(latest); l != "" {
+		out.DistTags["latest"] = l
+	}
+	return out.Marshal(), "application/json", nil
+}

@@ -1,0 +1,311 @@
+package restapi
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+
+	"arca"
+	"arca/internal/auth"
+	"arca/internal/format/npm"
+	"arca/internal/repo"
+)
+
+// The npm registry protocol of npm repositories, at /artifactory/api/npm/{repo}/ as in
+// Artifactory. Reference: https://github.com/npm/registry/blob/main/docs/REGISTRY-API.md, and
+// ../shared/docs/CLIENTS.md §2 for the requests npm 11, pnpm, yarn 4 and bun send.
+
+// maxPackument bounds a packument read into memory (the largest public ones are ~100 MB
+// with every readme; Arca's own are far smaller).
+const maxPackument = 256 << 20
+
+// NPMState is what the npm handlers keep between requests: a lock per package, so that the
+// read-modify-write of a packument by publishes, dist-tag and deprecate requests never loses
+// an update, and the rendered packuments (tarball URLs rewritten for the repository asked),
+// so that a hot package costs no JSON work. Create it with NewNPMState.
+//
+// The locks serialize writers within one process; nodes sharing a database would need a lock
+// in the database.
+type NPMState struct {
+	mu    sync.Mutex
+	locks map[string]*pkgLock
+
+	rendered renderCache
+}
+
+type pkgLock struct {
+	sync.Mutex
+	users int
+}
+
+// NewNPMState returns an empty NPMState whose cache of rendered packuments holds up to
+// cacheBytes.
+func NewNPMState(cacheBytes int) *NPMState {
+	return &NPMState{locks: map[string]*pkgLock{}, rendered: renderCache{max: cacheBytes, entries: map[string]rendered{}}}
+}
+
+// lock takes the lock of repoKey's package name and returns its release.
+func (s *NPMState) lock(repoKey, name string) func() {
+	k := strings.ToLower(repoKey) + "\x00" + name
+	s.mu.Lock()
+	l := s.locks[k]
+	if l == nil {
+		l = &pkgLock{}
+		s.locks[k] = l
+	}
+	l.users++
+	s.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		s.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(s.locks, k)
+		}
+		s.mu.Unlock()
+	}
+}
+
+// NPM serves every request under /api/npm/{repo}/. npm's endpoints are told apart by their
+// paths ("-/…" are the registry's own; anything else starts with a package name, which for
+// a scope holds a slash, sent as "%2f"), so the package API parses its sub-path itself behind
+// one route.
+func (a *API) NPM(w http.ResponseWriter, r *http.Request) error {
+	key, rest := r.PathValue("repo"), r.PathValue("path")
+	rep, err := a.Repos.Get(key)
+	if err != nil {
+		return err
+	}
+	key = rep.Config().Key()
+	if rep.Config().PackageType() != "npm" {
+		return arca.Errorf(arca.ErrInvalid, "repository '%s' is not an npm repository (package type %s)", key, rep.Config().PackageType())
+	}
+	if special, ok := strings.CutPrefix(rest, "-/"); ok {
+		return a.npmSpecial(w, r, rep, special)
+	}
+	name := npm.PackageOf(rest)
+	if !npm.NameOK(name) {
+		return arca.Errorf(arca.ErrNotFound, "not found: '%s'", rest)
+	}
+	sub := strings.TrimPrefix(rest[len(name):], "/")
+	switch {
+	case sub == "" || strings.HasPrefix(sub, "-rev/"):
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			if sub != "" {
+				break
+			}
+			return a.npmPackument(w, r, rep, name)
+		case http.MethodPut:
+			return a.npmPut(w, r, rep, name)
+		case http.MethodDelete:
+			return a.npmDeletePackage(w, r, rep, name)
+		}
+	case strings.HasPrefix(sub, "-/"):
+		// "-/x-1.0.0.tgz", Artifactory's scoped form "-/@s/x-1.0.0.tgz", and, for a delete,
+		// a trailing "/-rev/REV".
+		file, _, _ := strings.Cut(strings.TrimPrefix(sub, "-/"), "/-rev/")
+		file = path.Base(file)
+		switch r.Method {
+		case http.MethodGet, http.MethodHead:
+			if err := a.authorize(r, auth.Read, key, name); err != nil {
+				return err
+			}
+			return a.serveItem(w, r, rep, repoPath{Repo: key, Path: npm.TarballPath(name, file)})
+		case http.MethodDelete:
+			return a.npmDeleteTarball(w, r, rep, name, file)
+		}
+	case !strings.Contains(sub, "/") && (r.Method == http.MethodGet || r.Method == http.MethodHead):
+		return a.npmVersion(w, r, rep, name, sub)
+	}
+	return arca.Errorf(arca.ErrNotAllowed, "%s is not supported on '%s'", r.Method, rest)
+}
+
+// npmSpecial serves the registry's own endpoints ("-/…").
+func (a *API) npmSpecial(w http.ResponseWriter, r *http.Request, rep repo.Repository, p string) error {
+	get := r.Method == http.MethodGet || r.Method == http.MethodHead
+	switch {
+	case p == "ping" && get:
+		return writeJSON(w, http.StatusOK, struct{}{})
+	case p == "whoami" && get:
+		return a.npmWhoami(w, r)
+	case p == "v1/search" && get:
+		return a.npmSearch(w, r, rep)
+	case p == "npm/v1/security/advisories/bulk" && r.Method == http.MethodPost,
+		p == "npm/v1/security/audits/quick" && r.Method == http.MethodPost:
+		return a.npmAudit(w, r, rep, p)
+	case strings.HasPrefix(p, "user/org.couchdb.user:"):
+		return a.npmUser(w, r, strings.TrimPrefix(p, "user/org.couchdb.user:"))
+	case strings.HasPrefix(p, "package/"):
+		return a.npmDistTags(w, r, rep, strings.TrimPrefix(p, "package/"))
+	}
+	// Includes POST /-/v1/login: a 404 makes npm fall back to the username/password login.
+	return arca.Errorf(arca.ErrNotFound, "npm endpoint '-/%s' is not supported", p)
+}
+
+// npmDoc reads a package's stored (local), cached or fetched (remote) or merged (virtual)
+// packument. A missing package is arca.ErrNotFound.
+func npmDoc(r *http.Request, rep repo.Repository, name string) (arca.Item, []byte, error) {
+	it, f, err := rep.Open(r.Context(), npm.DocPath(name))
+	if err != nil {
+		return arca.Item{}, nil, err
+	}
+	if f == nil {
+		return arca.Item{}, nil, arca.Errorf(arca.ErrNotFound, "package '%s' not found", name)
+	}
+	defer f.Close()
+	doc, err := io.ReadAll(io.LimitReader(f, maxPackument+1))
+	if err != nil {
+		return arca.Item{}, nil, err
+	}
+	if len(doc) > maxPackument {
+		return arca.Item{}, nil, arca.Errorf(arca.ErrInvalid, "the package document of '%s' is larger than %d bytes", name, maxPackument)
+	}
+	return it, doc, nil
+}
+
+// npmPackument serves GET /{name}: the packument with tarball URLs through this repository,
+// abbreviated when the client asks for application/vnd.npm.install-v1+json (and not for a
+// write: npm's ?write=true reads want the full document and its _rev). ETag and
+// Last-Modified make it revalidatable (yarn sends If-None-Match).
+func (a *API) npmPackument(w http.ResponseWriter, r *http.Request, rep repo.Repository, name string) error {
+	key := rep.Config().Key()
+	if err := a.authorize(r, auth.Read, key, npm.DocPath(name)); err != nil {
+		return err
+	}
+	it, f, err := rep.Open(r.Context(), npm.DocPath(name))
+	if errors.Is(err, arca.ErrNotFound) || (err == nil && f == nil) {
+		return arca.Errorf(arca.ErrNotFound, "package '%s' not found in '%s'", name, key)
+	}
+	if err != nil {
+		return err
+	}
+	abbreviated := strings.Contains(r.Header.Get("Accept"), npm.AbbreviatedType) && r.URL.Query().Get("write") != "true"
+	base := a.baseURL(r) + "/api/npm/" + key
+	ck := renderKey(key, name, base, abbreviated)
+	out, ok := a.NPMState.rendered.get(ck, it.Checksums.SHA1)
+	if ok {
+		f.Close()
+	} else {
+		doc, err := io.ReadAll(io.LimitReader(f, maxPackument+1))
+		f.Close()
+		if err != nil {
+			return err
+		}
+		if len(doc) > maxPackument {
+			return arca.Errorf(arca.ErrInvalid, "the package document of '%s' is larger than %d bytes", name, maxPackument)
+		}
+		body, err := npm.Render(doc, base, npm.Rev(doc), abbreviated)
+		if err != nil {
+			return err
+		}
+		sum := sha1.Sum(body)
+		out = rendered{source: it.Checksums.SHA1, body: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`}
+		a.NPMState.rendered.put(ck, out)
+	}
+	h := w.Header()
+	h.Set("ETag", out.etag)
+	h.Set("Last-Modified", it.Modified.UTC().Format(http.TimeFormat))
+	h.Set("Vary", "Accept")
+	h.Set("Cache-Control", "no-cache")
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, out.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	if abbreviated {
+		h.Set("Content-Type", npm.AbbreviatedType)
+	} else {
+		h.Set("Content-Type", "application/json")
+	}
+	h.Set("Content-Length", strconv.Itoa(len(out.body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(out.body)
+	}
+	return nil
+}
+
+// npmVersion serves GET /{name}/{version|tag}: one version's manifest.
+func (a *API) npmVersion(w http.ResponseWriter, r *http.Request, rep repo.Repository, name, want string) error {
+	if err := a.authorize(r, auth.Read, rep.Config().Key(), npm.DocPath(name)); err != nil {
+		return err
+	}
+	_, doc, err := npmDoc(r, rep, name)
+	if err != nil {
+		return err
+	}
+	full, err := npm.Render(doc, a.baseURL(r)+"/api/npm/"+rep.Config().Key(), "", false)
+	if err != nil {
+		return err
+	}
+	p, err := npm.ParsePackument(full)
+	if err != nil {
+		return err
+	}
+	v := want
+	if tagged, ok := p.DistTags[want]; ok {
+		v = tagged
+	}
+	m, ok := p.Versions[v]
+	if !ok {
+		return arca.Errorf(arca.ErrNotFound, "version '%s' of '%s' not found", want, name)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, err = io.Copy(w, bytes.NewReader(m))
+	return err
+}
+
+// rendered is a packument as served.
+type rendered struct {
+	source string // SHA-1 of the document it was rendered from
+	body   []byte
+	etag   string
+}
+
+// renderCache keeps rendered packuments up to max bytes; when full, arbitrary entries go.
+type renderCache struct {
+	mu      sync.Mutex
+	max     int
+	size    int
+	entries map[string]rendered
+}
+
+func renderKey(repoKey, name, base string, abbreviated bool) string {
+	return strings.ToLower(repoKey) + "\x00" + name + "\x00" + base + "\x00" + strconv.FormatBool(abbreviated)
+}
+
+// get returns the entry for k when it was rendered from the document whose SHA-1 is source.
+func (c *renderCache) get(k, source string) (rendered, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[k]
+	return e, ok && e.source == source
+}
+
+func (c *renderCache) put(k string, e rendered) {
+	if len(e.body) > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.entries[k]; ok {
+		c.size -= len(old.body)
+		delete(c.entries, k)
+	}
+	for k2, old := range c.entries {
+		if c.size+len(e.body) <= c.max {
+			break
+		}
+		delete(c.entries, k2)
+		c.size -= len(old.body)
+	}
+	c.entries[k] = e
+	c.size += len(e.body)
+}
