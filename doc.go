@@ -12,6 +12,8 @@
 //	          ├─ internal/restapi  Artifactory REST: repositories, deploy/download/delete, storage
 //	          │                    API, searches + AQL, copy/move, security, system. Handlers return
 //	          │                    errors; server.renderError writes {"errors":[…]} in one place.
+//	          ├─ restapi npm*.go   package API /api/npm/{repo}/…: the npm registry protocol over
+//	          │                    the same repositories (pure logic in internal/format/npm).
 //	          ▼
 //	   internal/repo    Registry: the live repositories (in memory, loaded from meta).
 //	                    Repository: one interface, implemented by Local (also federated),
@@ -28,7 +30,8 @@
 //	                    statistics push, property fetch, folder listings).
 //	          ▼
 //	   internal/format  Format (classify a path: content/metadata, package, release kind) and
-//	                    the optional Merger; one package per ecosystem, generic by default.
+//	                    optional hooks (Merger, Indexer, Declarer, Upstream, …); one package
+//	                    per ecosystem (generic by default, maven, npm).
 //	          ▼
 //	   internal/meta    Store: role interfaces (Repos, Items, Props, Stats, Searcher, Users,
 //	                    Tokens, Settings); sqlstore implements them on SQLite (WAL, one writer,
