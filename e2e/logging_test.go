@@ -49,3 +49,25 @@ func TestRequestLogNamesTheUser(t *testing.T) {
 		t.Errorf("anonymous log line: %q", anon)
 	}
 }
+
+// startPair starts two instances that log every request: b, the upstream, first, then a. Their
+// request logs, returned too, are printed when the test fails.
+func startPair(t *testing.T) (a, b *server, logA, logB *syncBuffer) {
+	t.Helper()
+	logged := func(c *config.Config) { c.LogRequests = true; c.LogLevel = "info" }
+	logA, logB = &syncBuffer{}, &syncBuffer{}
+	b = startLogging(t, logB, logged)
+	a = startLogging(t, logA, logged)
+	dumpLogOnFailure(t, "Arca B (upstream)", logB)
+	dumpLogOnFailure(t, "Arca A", logA)
+	return a, b, logA, logB
+}
+
+// dumpLogOnFailure prints the server's request log when the test failed.
+func dumpLogOnFailure(t *testing.T, name string, log *syncBuffer) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("==== %s request log ====\n%s", name, log.String())
+		}
+	})
+}

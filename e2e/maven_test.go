@@ -25,8 +25,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"arca/internal/config"
 )
 
 // debianMavenRepo is where the Debian packages of CLIENTS.md §1 put Maven's plugins: Maven
@@ -330,27 +328,13 @@ func (s *server) checkSums(t *testing.T, path string, want []byte) {
 	}
 }
 
-// dumpLogOnFailure prints the server's request log when the test failed.
-func dumpLogOnFailure(t *testing.T, name string, log *syncBuffer) {
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("==== %s request log ====\n%s", name, log.String())
-		}
-	})
-}
-
 // TestMavenEndToEnd drives mvn 3.8.7 (CLIENTS.md §1) against two Arca instances: B holds an
 // upstream local repository; A has a local, a remote proxying B and a virtual over both.
 // Deploys (deploy-file, a multi-module release and SNAPSHOT) go through A's virtual; a second
 // build resolves release, SNAPSHOT, remote-only and version-range dependencies through it.
 func TestMavenEndToEnd(t *testing.T) {
 	requireMaven(t)
-	logged := func(c *config.Config) { c.LogRequests = true; c.LogLevel = "info" }
-	var logA, logB syncBuffer
-	b := startLogging(t, &logB, logged)
-	a := startLogging(t, &logA, logged)
-	dumpLogOnFailure(t, "Arca B (upstream)", &logB)
-	dumpLogOnFailure(t, "Arca A", &logA)
+	a, b, logA, logB := startPair(t)
 
 	// 1. B: upstream-local with dep 2.0 and ranged 2.0.
 	b.createRepo("upstream-local", `{"rclass":"local","packageType":"maven"}`)
@@ -527,7 +511,7 @@ func TestMavenEndToEnd(t *testing.T) {
 	for _, l := range []struct {
 		name string
 		log  *syncBuffer
-	}{{"A", &logA}, {"B", &logB}} {
+	}{{"A", logA}, {"B", logB}} {
 		if bad := rejectedPuts(l.log.String()); bad != nil {
 			t.Errorf("Arca %s rejected PUTs from mvn:\n%s", l.name, strings.Join(bad, "\n"))
 		}

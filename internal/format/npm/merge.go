@@ -64,6 +64,8 @@ func (Format) Merge(_ string, docs [][]byte) ([]byte, string, error) {
 	}
 	if l := Latest(latest); l != "" {
 		out.DistTags["latest"] = l
+	} else if _, ok := out.Versions[out.DistTags["latest"]]; !ok && len(out.Versions) > 0 {
+		out.DistTags["latest"] = Latest(out.sortedVersions()) // no member's latest names a version it has
 	}
 	return out.Marshal(), "application/json", nil
 }

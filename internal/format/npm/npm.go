@@ -131,8 +131,8 @@ func ValidName(name string) error {
 		return bad("longer than 214 characters")
 	case strings.ToLower(name) != name:
 		return bad("must be lower case")
-	case !NameOK(name):
-		return bad(`allowed are "name" or "@scope/name" of lower-case letters, digits and "-._~"`)
+	case !NameOK(name) || strings.Contains(name, "~"):
+		return bad(`allowed are "name" or "@scope/name" of lower-case letters, digits and "-._"`)
 	}
 	base := path.Base(name)
 	if strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_") {
@@ -144,14 +144,32 @@ func ValidName(name string) error {
 	return nil
 }
 
-// ValidTag checks a dist-tag name: non-empty, URL-safe, and not something npm would read as a
-// version or range.
+// ValidTag checks a dist-tag name: non-empty, of letters, digits and "-._", and not something
+// npm would read as a version or range ("1.0.0", "v2", "1.x", "x", "*").
 func ValidTag(tag string) error {
 	switch {
 	case tag == "":
 		return arca.Errorf(arca.ErrInvalid, "empty dist-tag")
-	case ParseVersion(tag).Valid() || strings.TrimLeft(tag, "v0123456789.") == "" || strings.ContainsAny(tag, " <>=^~|*/%"):
+	case strings.Trim(tag, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-._") != "":
+		return arca.Errorf(arca.ErrInvalid, "invalid dist-tag '%s': use letters, digits and \"-._\"", tag)
+	case ParseVersion(tag).Valid() || looksLikeRange(tag):
 		return arca.Errorf(arca.ErrInvalid, "invalid dist-tag '%s': tags must not look like versions or ranges", tag)
 	}
 	return nil
+}
+
+// looksLikeRange reports an X-range npm would parse: up to three dot-separated parts, each a
+// number or x/X/*, optionally after "v" (a pre-release suffix makes no difference).
+func looksLikeRange(tag string) bool {
+	core, _, _ := strings.Cut(strings.TrimPrefix(tag, "v"), "-")
+	parts := strings.Split(core, ".")
+	if len(parts) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || (p != "x" && p != "X" && strings.Trim(p, "0123456789") != "") {
+			return false
+		}
+	}
+	return true
 }

@@ -76,8 +76,9 @@ func Publish(cur *Packument, name string, body []byte, by string, now time.Time)
 	stamp := FormatTime(now)
 	var tarballs []Tarball
 	for v, m := range d.Versions {
-		if !ParseVersion(v).Valid() {
-			return nil, nil, arca.Errorf(arca.ErrInvalid, "invalid version '%s': not a semantic version", v)
+		if pv := ParseVersion(v); !pv.Valid() || pv.String() != v {
+			// Only the canonical spelling: "v1.0.0" or "1.0.0+build" would publish 1.0.0 again.
+			return nil, nil, arca.Errorf(arca.ErrInvalid, "invalid version '%s': not a canonical semantic version (MAJOR.MINOR.PATCH[-prerelease])", v)
 		}
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(m, &fields); err != nil || fields == nil {
@@ -90,11 +91,16 @@ func Publish(cur *Packument, name string, body []byte, by string, now time.Time)
 			return nil, nil, arca.Errorf(arca.ErrInvalid, "the manifest of %s@%s names %s@%s", name, v, mn, mv)
 		}
 		cur := manifestDist(m)
-		file := next.tarballFile(v, cur)
-		// npm names a scoped package's attachment "@scope/x-1.0.0.tgz"; others send the file.
+		// The stored name is always npm pack's, so versions never share a tarball file,
+		// whatever dist.tarball the client sent. npm names a scoped package's attachment
+		// "@scope/x-1.0.0.tgz"; other clients send the file name or their tarball URL's.
+		file := TarballFile(name, v)
 		att, ok := d.Attachments[file]
 		if scope, _, scoped := strings.Cut(name, "/"); !ok && scoped {
 			att, ok = d.Attachments[scope+"/"+file]
+		}
+		if !ok {
+			att, ok = d.Attachments[next.tarballFile(v, cur)]
 		}
 		if !ok && len(d.Versions) == 1 && len(d.Attachments) == 1 {
 			for _, only := range d.Attachments {
@@ -126,8 +132,8 @@ func Publish(cur *Packument, name string, body []byte, by string, now time.Time)
 		}
 		dm["shasum"], dm["integrity"], dm["tarball"] = marshal(tb.SHA1), marshal(Integrity(tb.SHA512)), marshal(TarballPath(name, file))
 		fields["dist"] = marshal(dm)
-		if _, ok := fields["_npmUser"]; !ok && by != "" {
-			fields["_npmUser"] = marshal(map[string]string{"name": by})
+		if by != "" {
+			fields["_npmUser"] = marshal(map[string]string{"name": by}) // who published, not who the client says
 		}
 		next.Versions[v] = marshal(fields)
 		next.Time[v] = stamp
@@ -202,6 +208,9 @@ func Update(cur *Packument, body []byte, now time.Time) (*Packument, []string, e
 	if d.DistTags != nil {
 		next.DistTags = map[string]string{}
 		for tag, v := range d.DistTags {
+			if err := ValidTag(tag); err != nil {
+				return nil, nil, err
+			}
 			next.DistTags[tag] = v
 		}
 	}

@@ -55,7 +55,7 @@ func Search(doc []byte, text string) (SearchResult, bool) {
 		Description string          `json:"description"`
 		Keywords    json.RawMessage `json:"keywords"`
 		Author      json.RawMessage `json:"author"`
-		Maintainers []SearchUser    `json:"maintainers"`
+		Maintainers []registryUser  `json:"maintainers"`
 		NPMUser     *struct {
 			Name  string `json:"name"`
 			Email string `json:"email"`
@@ -90,7 +90,7 @@ func Search(doc []byte, text string) (SearchResult, bool) {
 			// Other qualifiers (author:, maintainer:, not:, is:, boost-exact:) are ignored.
 		case !strings.Contains(hay, word):
 			return SearchResult{}, false
-		case p.Name == word:
+		case strings.EqualFold(p.Name, word):
 			score += 1
 		case strings.Contains(strings.ToLower(p.Name), word):
 			score += 0.5
@@ -102,10 +102,12 @@ func Search(doc []byte, text string) (SearchResult, bool) {
 		keywords = []string{}
 	}
 	if m.Maintainers == nil {
-		// npm's search output maps over maintainers: always an array.
-		var top []SearchUser
-		_ = json.Unmarshal(p.Extra["maintainers"], &top)
-		m.Maintainers = append([]SearchUser{}, top...)
+		_ = json.Unmarshal(p.Extra["maintainers"], &m.Maintainers)
+	}
+	// npm's search output maps over maintainers' usernames: always an array, names set.
+	maintainers := make([]SearchUser, 0, len(m.Maintainers))
+	for _, u := range m.Maintainers {
+		maintainers = append(maintainers, u.searchUser())
 	}
 	links := map[string]string{}
 	if m.Homepage != "" {
@@ -117,7 +119,7 @@ func Search(doc []byte, text string) (SearchResult, bool) {
 	}
 	res := SearchResult{
 		Package: SearchPackage{Name: p.Name, Scope: scope, Version: latest, Description: m.Description, Keywords: keywords,
-			Date: p.Time["modified"], Links: links, Maintainers: m.Maintainers},
+			Date: p.Time["modified"], Links: links, Maintainers: maintainers},
 		Score:       SearchScore{Final: score, Detail: map[string]float64{"quality": 0, "popularity": 0, "maintenance": 0}},
 		SearchScore: score,
 	}
@@ -132,4 +134,19 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// registryUser is a person as packuments record them ({"name", "email"}; sometimes "username").
+type registryUser struct {
+	Name     string `json:"name"`
+	Username string `json:"username"`
+	Email    string `json:"email"`
+}
+
+func (u registryUser) searchUser() SearchUser {
+	name := u.Username
+	if name == "" {
+		name = u.Name
+	}
+	return SearchUser{Username: name, Email: u.Email}
 }

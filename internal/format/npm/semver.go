@@ -23,7 +23,10 @@ func (v Version) Prerelease() bool { return len(v.Pre) > 0 }
 // "v" or "=". Anything else is an invalid Version.
 func ParseVersion(s string) Version {
 	s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimSpace(s), "="), "v")
-	s, _, _ = strings.Cut(s, "+")
+	s, build, hasBuild := strings.Cut(s, "+")
+	if hasBuild && !identsOK(build, false) {
+		return Version{}
+	}
 	core, pre, hasPre := strings.Cut(s, "-")
 	parts := strings.Split(core, ".")
 	if len(parts) != 3 {
@@ -45,14 +48,38 @@ func ParseVersion(s string) Version {
 		if pre == "" {
 			return Version{}
 		}
-		v.Pre = strings.Split(pre, ".")
-		for _, id := range v.Pre {
-			if id == "" {
-				return Version{}
-			}
+		if !identsOK(pre, true) {
+			return Version{}
 		}
+		v.Pre = strings.Split(pre, ".")
 	}
 	return v
+}
+
+// identsOK checks dot-separated identifiers: non-empty, of [0-9A-Za-z-], and, for pre-release
+// identifiers (numeric), without leading zeros.
+func identsOK(s string, pre bool) bool {
+	for _, id := range strings.Split(s, ".") {
+		if id == "" || strings.Trim(id, "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != "" {
+			return false
+		}
+		if pre && len(id) > 1 && id[0] == '0' && strings.Trim(id, "0123456789") == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// String returns the canonical form: MAJOR.MINOR.PATCH[-pre] ("" for an invalid version).
+func (v Version) String() string {
+	if !v.ok {
+		return ""
+	}
+	s := strconv.FormatUint(v.Major, 10) + "." + strconv.FormatUint(v.Minor, 10) + "." + strconv.FormatUint(v.Patch, 10)
+	if len(v.Pre) > 0 {
+		s += "-" + strings.Join(v.Pre, ".")
+	}
+	return s
 }
 
 // Compare orders versions by semver precedence: -1, 0 or +1. Invalid versions sort before
