@@ -2,6 +2,7 @@ package restapi
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha1"
 	"encoding/hex"
 	"errors"
@@ -207,15 +208,26 @@ func (a *API) npmPackument(w http.ResponseWriter, r *http.Request, rep repo.Repo
 			return err
 		}
 		sum := sha1.Sum(body)
-		out = rendered{source: it.Checksums.SHA1, body: body, etag: `"` + hex.EncodeToString(sum[:]) + `"`}
+		out = rendered{source: it.Checksums.SHA1, body: body, etag: hex.EncodeToString(sum[:])}
+		a.NPMState.rendered.put(ck, out)
+	}
+	gz := acceptsGzip(r) && len(out.body) > minGzip
+	if gz && out.gz == nil {
+		out.gz = gzipped(out.body)
 		a.NPMState.rendered.put(ck, out)
 	}
 	h := w.Header()
-	h.Set("ETag", out.etag)
+	body, etag := out.body, `"`+out.etag+`"`
+	if gz {
+		body, etag = out.gz, `"`+out.etag+`-gz"`
+		h.Set("Content-Encoding", "gzip")
+	}
+	h.Set("ETag", etag)
 	h.Set("Last-Modified", it.Modified.UTC().Format(http.TimeFormat))
-	h.Set("Vary", "Accept")
+	h.Set("Vary", "Accept, Accept-Encoding")
 	h.Set("Cache-Control", "no-cache")
 	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, out.etag) {
+		h.Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
@@ -224,12 +236,41 @@ func (a *API) npmPackument(w http.ResponseWriter, r *http.Request, rep repo.Repo
 	} else {
 		h.Set("Content-Type", "application/json")
 	}
-	h.Set("Content-Length", strconv.Itoa(len(out.body)))
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
-		_, _ = w.Write(out.body)
+		_, _ = w.Write(body)
 	}
 	return nil
+}
+
+// minGzip is the size below which packuments are sent uncompressed (one packet anyway).
+const minGzip = 1400
+
+// acceptsGzip reports a client that takes gzip-encoded bodies (npm, pnpm, yarn and bun all do):
+// "gzip" in Accept-Encoding with no q=0.
+func acceptsGzip(r *http.Request) bool {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(part, ";")
+		if !strings.EqualFold(strings.TrimSpace(coding), "gzip") {
+			continue
+		}
+		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
+			f, err := strconv.ParseFloat(q, 64)
+			return err == nil && f > 0
+		}
+		return true
+	}
+	return false
+}
+
+// gzipped compresses b (rendered packuments compress about tenfold; done once per render).
+func gzipped(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	_, _ = zw.Write(b) // writes to a bytes.Buffer do not fail
+	_ = zw.Close()
+	return buf.Bytes()
 }
 
 // npmVersion serves GET /{name}/{version|tag}: one version's manifest.
@@ -266,7 +307,8 @@ func (a *API) npmVersion(w http.ResponseWriter, r *http.Request, rep repo.Reposi
 type rendered struct {
 	source string // SHA-1 of the document it was rendered from
 	body   []byte
-	etag   string
+	gz     []byte // body gzip-compressed, once a client asked for it
+	etag   string // hex SHA-1 of body
 }
 
 // renderCache keeps rendered packuments up to max bytes; when full, arbitrary entries go.
@@ -290,22 +332,22 @@ func (c *renderCache) get(k, source string) (rendered, bool) {
 }
 
 func (c *renderCache) put(k string, e rendered) {
-	if len(e.body) > c.max/4 {
+	if len(e.body)+len(e.gz) > c.max/4 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old, ok := c.entries[k]; ok {
-		c.size -= len(old.body)
+		c.size -= len(old.body) + len(old.gz)
 		delete(c.entries, k)
 	}
 	for k2, old := range c.entries {
-		if c.size+len(e.body) <= c.max {
+		if c.size+len(e.body)+len(e.gz) <= c.max {
 			break
 		}
 		delete(c.entries, k2)
-		c.size -= len(old.body)
+		c.size -= len(old.body) + len(old.gz)
 	}
 	c.entries[k] = e
-	c.size += len(e.body)
+	c.size += len(e.body) + len(e.gz)
 }

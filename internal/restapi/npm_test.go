@@ -1,0 +1,61 @@
+package restapi
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+func TestAcceptsGzip(t *testing.T) {
+	tests := []struct {
+		header string
+		want   bool
+	}{
+		{"", false},
+		{"gzip", true},
+		{"gzip, deflate, br", true},
+		{"deflate,gzip", true},
+		{"GZIP", true},
+		{"gzip;q=0.5", true},
+		{"gzip; q=0", false},
+		{"gzip;q=0.0", false},
+		{"deflate", false},
+		{"identity", false},
+		{"x-gzip", false},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Accept-Encoding", tt.header)
+		if got := acceptsGzip(r); got != tt.want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
+
+func TestRenderCacheBounded(t *testing.T) {
+	c := renderCache{max: 400, entries: map[string]rendered{}}
+	for i := range 20 {
+		c.put(string(rune('a'+i)), rendered{source: "s", body: make([]byte, 60), gz: make([]byte, 20)})
+		if c.size > c.max {
+			t.Fatalf("after %d puts: size %d > max %d", i+1, c.size, c.max)
+		}
+	}
+	c.put("big", rendered{source: "s", body: make([]byte, 101)}) // over max/4: not kept
+	if _, ok := c.get("big", "s"); ok {
+		t.Error("an entry over a quarter of the cache was kept")
+	}
+	c.put("k", rendered{source: "v1", body: make([]byte, 10)})
+	c.put("k", rendered{source: "v2", body: make([]byte, 10)})
+	if _, ok := c.get("k", "v1"); ok {
+		t.Error("a replaced rendering was served for its old source")
+	}
+	if _, ok := c.get("k", "v2"); !ok {
+		t.Error("the current rendering was not kept")
+	}
+	sum := 0
+	for _, e := range c.entries {
+		sum += len(e.body) + len(e.gz)
+	}
+	if sum != c.size {
+		t.Errorf("accounted size %d, entries hold %d", c.size, sum)
+	}
+}
