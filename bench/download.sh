@@ -63,47 +63,18 @@ command -v curl >/dev/null 2>&1 || die "curl is required"
 command -v sha256sum >/dev/null 2>&1 || die "sha256sum is required"
 
 # ---------------------------------------------------------------- CPU pinning
-ncpu=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-pin=0
-case $PIN in
-auto) command -v taskset >/dev/null 2>&1 && ((ncpu >= 2)) && pin=1 ;;
-1 | yes | true) command -v taskset >/dev/null 2>&1 || die "PIN=1 but taskset is missing"
-	((ncpu >= 2)) || die "PIN=1 needs at least 2 CPUs"
-	pin=1 ;;
-0 | no | false) ;;
-*) die "PIN must be auto, 1 or 0" ;;
-esac
-# The CPUs this process may use (cgroups or an outer taskset may restrict them).
-mapfile -t cpus < <(awk '/^Cpus_allowed_list/ {print $2}' /proc/self/status 2>/dev/null | tr ',' '\n' |
-	awk -F- '{ if (NF == 2) for (i = $1; i <= $2; i++) print i; else if ($1 != "") print $1 }')
-((${#cpus[@]})) || cpus=($(seq 0 $((ncpu - 1))))
-if ((pin)) && ((${#cpus[@]} < 2)); then pin=0; fi
+pin_cpus
+wrk_run=(${cli_run[@]+"${cli_run[@]}"})
 if ((pin)); then
-	# wrk gets the last allowed CPU; the server under test gets all the others.
-	wrk_cpus=${cpus[-1]}
-	srv_list=("${cpus[@]:0:${#cpus[@]}-1}")
-	srv_cpus=$(IFS=,; echo "${srv_list[*]}")
-	srv_ncpu=${#srv_list[@]}
-	srv_run=(taskset -c "$srv_cpus")
-	wrk_run=(taskset -c "$wrk_cpus")
-	pin_desc="pinned: servers on CPU $srv_cpus, wrk on CPU $wrk_cpus (taskset)"
+	pin_desc="pinned: servers on CPU $srv_cpus, wrk on CPU $cli_cpus (taskset)"
 else
-	srv_ncpu=${#cpus[@]}
-	srv_run=()
-	wrk_run=()
 	pin_desc="not pinned: wrk and the server share all ${#cpus[@]} CPUs"
 fi
 
 
 
 # ---------------------------------------------------------------- build and start Arca
-if [[ -n ${ARCA_BIN:-} ]]; then
-	[[ -x $ARCA_BIN ]] || die "ARCA_BIN=$ARCA_BIN is not an executable"
-	cp "$ARCA_BIN" "$TMP/arca"
-else
-	say "building arca ..."
-	(cd "$repo_root" && go build -o "$TMP/arca" ./cmd/arca) || die "go build ./cmd/arca failed"
-fi
+build_arca
 
 mkdir -p "$TMP/data" "$TMP/www/artifactory/bench-local/f"
 arca_port=$(free_port) || die "no free port for arca"

@@ -79,3 +79,48 @@ busy_pct() {
 		for (i = 2; i <= n && i <= 9; i++) { d = y[i] - x[i]; tot += d; if (i == 5 || i == 6) idle += d }
 		if (tot > 0) printf "%.0f", 100 * (tot - idle) / tot; else print "?" }'
 }
+
+# build_arca puts the arca binary at $TMP/arca: a copy of ARCA_BIN when set, else built from
+# this tree (repo_root).
+build_arca() {
+	if [[ -n ${ARCA_BIN:-} ]]; then
+		[[ -x $ARCA_BIN ]] || die "ARCA_BIN=$ARCA_BIN is not an executable"
+		cp "$ARCA_BIN" "$TMP/arca"
+	else
+		say "building arca ..."
+		(cd "$repo_root" && go build -o "$TMP/arca" ./cmd/arca) || die "go build ./cmd/arca failed"
+	fi
+}
+
+# pin_cpus decides, from PIN (auto, 1 or 0), whether servers and the load client run on
+# separate CPUs. It sets ncpu, pin (1 or 0), cpus (the CPUs this process may use: cgroups or an outer
+# taskset may restrict them), and when pinned srv_cpus/cli_cpus (the client gets the last
+# allowed CPU, the servers all the others), srv_ncpu, and the command prefixes srv_run and
+# cli_run (empty arrays when not pinned).
+pin_cpus() {
+	ncpu=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+	pin=0
+	case $PIN in
+	auto) command -v taskset >/dev/null 2>&1 && ((ncpu >= 2)) && pin=1 ;;
+	1 | yes | true) command -v taskset >/dev/null 2>&1 || die "PIN=1 but taskset is missing"
+		((ncpu >= 2)) || die "PIN=1 needs at least 2 CPUs"
+		pin=1 ;;
+	0 | no | false) ;;
+	*) die "PIN must be auto, 1 or 0" ;;
+	esac
+	mapfile -t cpus < <(awk '/^Cpus_allowed_list/ {print $2}' /proc/self/status 2>/dev/null | tr ',' '\n' |
+		awk -F- '{ if (NF == 2) for (i = $1; i <= $2; i++) print i; else if ($1 != "") print $1 }')
+	((${#cpus[@]})) || cpus=($(seq 0 $((ncpu - 1))))
+	if ((pin)) && ((${#cpus[@]} < 2)); then pin=0; fi
+	srv_run=()
+	cli_run=()
+	srv_ncpu=${#cpus[@]}
+	if ((pin)); then
+		cli_cpus=${cpus[-1]}
+		local srv_list=("${cpus[@]:0:${#cpus[@]}-1}")
+		srv_cpus=$(IFS=,; echo "${srv_list[*]}")
+		srv_ncpu=${#srv_list[@]}
+		srv_run=(taskset -c "$srv_cpus")
+		cli_run=(taskset -c "$cli_cpus")
+	fi
+}

@@ -54,13 +54,7 @@ command -v curl >/dev/null 2>&1 || die "curl is required"
 command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) is required"
 
 # ---------------------------------------------------------------- build and start Arca
-if [[ -n ${ARCA_BIN:-} ]]; then
-	[[ -x $ARCA_BIN ]] || die "ARCA_BIN=$ARCA_BIN is not an executable"
-	cp "$ARCA_BIN" "$TMP/arca"
-else
-	say "building arca ..."
-	(cd "$repo_root" && go build -o "$TMP/arca" ./cmd/arca) || die "go build ./cmd/arca failed"
-fi
+build_arca
 
 mkdir -p "$TMP/data" "$TMP/www/artifactory/mv"
 arca_port=$(free_port) || die "no free port for arca"
