@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"arca"
 	"arca/internal/auth"
@@ -226,7 +227,7 @@ func (a *API) npmPackument(w http.ResponseWriter, r *http.Request, rep repo.Repo
 	h.Set("Last-Modified", it.Modified.UTC().Format(http.TimeFormat))
 	h.Set("Vary", "Accept, Accept-Encoding")
 	h.Set("Cache-Control", "no-cache")
-	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, out.etag) {
+	if notModified(r, out.etag, it.Modified) {
 		h.Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return nil
@@ -242,6 +243,17 @@ func (a *API) npmPackument(w http.ResponseWriter, r *http.Request, rep repo.Repo
 		_, _ = w.Write(body)
 	}
 	return nil
+}
+
+// notModified reports a conditional request the client's copy satisfies: If-None-Match naming
+// the rendering (either encoding), else If-Modified-Since not before the document's time (what
+// a remote repository on another instance sends when it revalidates).
+func notModified(r *http.Request, etag string, modified time.Time) bool {
+	if match := r.Header.Get("If-None-Match"); match != "" {
+		return strings.Contains(match, etag)
+	}
+	since, err := http.ParseTime(r.Header.Get("If-Modified-Since"))
+	return err == nil && !modified.Truncate(time.Second).After(since)
 }
 
 // minGzip is the size below which packuments are sent uncompressed (one packet anyway).

@@ -3,6 +3,7 @@ package restapi
 import (
 	"net/http/httptest"
 	"testing"
+	"time"
 )
 
 func TestAcceptsGzip(t *testing.T) {
@@ -57,5 +58,35 @@ func TestRenderCacheBounded(t *testing.T) {
 	}
 	if sum != c.size {
 		t.Errorf("accounted size %d, entries hold %d", c.size, sum)
+	}
+}
+
+func TestNotModified(t *testing.T) {
+	mod := time.Date(2026, 1, 2, 3, 4, 5, 600_000_000, time.UTC)
+	tests := []struct {
+		name, noneMatch, since string
+		want                   bool
+	}{
+		{"unconditional", "", "", false},
+		{"etag matches", `"abc"`, "", true},
+		{"gzip etag matches", `"abc-gz"`, "", true},
+		{"etag differs", `"def"`, "", false},
+		{"etag wins over the date", `"def"`, "Fri, 02 Jan 2026 03:04:05 GMT", false},
+		{"same second", "", "Fri, 02 Jan 2026 03:04:05 GMT", true},
+		{"later", "", "Sat, 03 Jan 2026 00:00:00 GMT", true},
+		{"earlier", "", "Fri, 02 Jan 2026 03:04:04 GMT", false},
+		{"malformed date", "", "yesterday", false},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/", nil)
+		if tt.noneMatch != "" {
+			r.Header.Set("If-None-Match", tt.noneMatch)
+		}
+		if tt.since != "" {
+			r.Header.Set("If-Modified-Since", tt.since)
+		}
+		if got := notModified(r, "abc", mod); got != tt.want {
+			t.Errorf("%s: notModified = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
