@@ -76,13 +76,8 @@ fi
 # ---------------------------------------------------------------- build and start Arca
 build_arca
 
-mkdir -p "$TMP/data" "$TMP/www/artifactory/bench-local/f"
-arca_port=$(free_port) || die "no free port for arca"
-ARCA_ADMIN_PASSWORD=$ARCA_PASSWORD ${srv_run[@]+"${srv_run[@]}"} "$TMP/arca" serve \
-	--listen "127.0.0.1:$arca_port" --data-dir "$TMP/data" >"$TMP/arca.log" 2>&1 &
-pids+=($!)
-arca_base=http://127.0.0.1:$arca_port/artifactory
-wait_http "$arca_base/api/system/ping" "${pids[-1]}" || die "arca did not start on port $arca_port (see its log below)"
+mkdir -p "$TMP/www/artifactory/bench-local/f"
+start_arca
 
 acurl() { curl -sS --fail-with-body --max-time 120 -u "admin:$ARCA_PASSWORD" "$@"; }
 acurl -o /dev/null -X PUT -H 'Content-Type: application/json' "$arca_base/api/repositories/bench-local" \
@@ -129,45 +124,9 @@ none) auth_note="nginx serves WITHOUT auth (NGINX_AUTH=none): not like for like"
 *) die "NGINX_AUTH must be sha, apr1, plain or none" ;;
 esac
 
-nginx_port=$(free_port) || die "no free port for nginx"
-mkdir -p "$TMP/nginx"
-user_line=""
-[[ $(id -u) -eq 0 ]] && user_line="user root;" # workers must read the 0700 temp dir
 # worker_processes: one per CPU the server may use ("auto" would count all online CPUs in
 # nginx < 1.25 even when pinned to fewer).
-cat >"$TMP/nginx.conf" <<EOF
-daemon off;
-$user_line
-worker_processes $srv_ncpu;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log warn;
-events {
-    worker_connections 4096;
-}
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    default_type application/octet-stream;
-    client_body_temp_path $TMP/nginx/client_body;
-    proxy_temp_path $TMP/nginx/proxy;
-    fastcgi_temp_path $TMP/nginx/fastcgi;
-    uwsgi_temp_path $TMP/nginx/uwsgi;
-    scgi_temp_path $TMP/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        root $TMP/www;
-        location / {
-            $auth_conf
-        }
-    }
-}
-EOF
-${srv_run[@]+"${srv_run[@]}"} "$NGINX" -e "$TMP/nginx-error.log" -p "$TMP/nginx" -c "$TMP/nginx.conf" \
-	>"$TMP/nginx.out" 2>&1 &
-pids+=($!)
-nginx_base=http://127.0.0.1:$nginx_port/artifactory
-wait_http "http://127.0.0.1:$nginx_port/" "${pids[-1]}" || { cat "$TMP/nginx.out" >&2; die "nginx did not start on port $nginx_port"; }
+start_nginx "$srv_ncpu" "access_log off;"
 
 # ---------------------------------------------------------------- identical bytes?
 for s in 1k 10m; do

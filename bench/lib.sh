@@ -124,3 +124,62 @@ pin_cpus() {
 		cli_run=(taskset -c "$cli_cpus")
 	fi
 }
+
+# start_arca starts $TMP/arca (see build_arca) on a free port with its data in $TMP/data, on
+# the servers' CPUs (srv_run, when pin_cpus pinned them), passing any extra flags, and waits
+# for it. It sets arca_port, arca_pid and arca_base (…/artifactory); its log is $TMP/arca.log.
+start_arca() {
+	mkdir -p "$TMP/data"
+	arca_port=$(free_port) || die "no free port for arca"
+	ARCA_ADMIN_PASSWORD=$ARCA_PASSWORD ${srv_run[@]+"${srv_run[@]}"} "$TMP/arca" serve --listen "127.0.0.1:$arca_port" \
+		--data-dir "$TMP/data" "$@" >"$TMP/arca.log" 2>&1 &
+	pids+=($!)
+	arca_pid=${pids[-1]}
+	arca_base=http://127.0.0.1:$arca_port/artifactory
+	wait_http "$arca_base/api/system/ping" "$arca_pid" || die "arca did not start on port $arca_port (see its log below)"
+}
+
+# start_nginx starts nginx ($NGINX) serving $TMP/www on a free port, with sendfile and
+# tcp_nopush, $1 worker processes, the access_log directive $2, further http-level lines $3,
+# and $auth_conf (auth_basic lines, may be empty) on every location; on the servers' CPUs when
+# pinned. It sets nginx_port, nginx_pid and nginx_base.
+start_nginx() {
+	local workers=$1 access=$2 extra=${3:-} user_line=""
+	nginx_port=$(free_port) || die "no free port for nginx"
+	mkdir -p "$TMP/nginx"
+	[[ $(id -u) -eq 0 ]] && user_line="user root;" # workers must read the 0700 temp dir
+	cat >"$TMP/nginx.conf" <<EOF
+daemon off;
+$user_line
+worker_processes $workers;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx-error.log warn;
+events {
+    worker_connections 4096;
+}
+http {
+    $access
+    sendfile on;
+    tcp_nopush on;
+    default_type application/octet-stream;
+    $extra
+    client_body_temp_path $TMP/nginx/client_body;
+    proxy_temp_path $TMP/nginx/proxy;
+    fastcgi_temp_path $TMP/nginx/fastcgi;
+    uwsgi_temp_path $TMP/nginx/uwsgi;
+    scgi_temp_path $TMP/nginx/scgi;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        root $TMP/www;
+        location / {
+            $auth_conf
+        }
+    }
+}
+EOF
+	${srv_run[@]+"${srv_run[@]}"} "$NGINX" -e "$TMP/nginx-error.log" -p "$TMP/nginx" -c "$TMP/nginx.conf" >"$TMP/nginx.out" 2>&1 &
+	pids+=($!)
+	nginx_pid=${pids[-1]}
+	nginx_base=http://127.0.0.1:$nginx_port/artifactory
+	wait_http "http://127.0.0.1:$nginx_port/" "$nginx_pid" || { cat "$TMP/nginx.out" >&2; die "nginx did not start on port $nginx_port"; }
+}

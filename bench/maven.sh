@@ -56,16 +56,10 @@ command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) is required"
 # ---------------------------------------------------------------- build and start Arca
 build_arca
 
-mkdir -p "$TMP/data" "$TMP/www/artifactory/mv"
-arca_port=$(free_port) || die "no free port for arca"
+mkdir -p "$TMP/www/artifactory/mv"
 arca_flags=()
 [[ $LOG_REQUESTS == 1 ]] && arca_flags+=(--log-requests)
-ARCA_ADMIN_PASSWORD=$ARCA_PASSWORD "$TMP/arca" serve --listen "127.0.0.1:$arca_port" --data-dir "$TMP/data" \
-	${arca_flags[@]+"${arca_flags[@]}"} >"$TMP/arca.log" 2>&1 &
-pids+=($!)
-arca_pid=${pids[-1]}
-arca_base=http://127.0.0.1:$arca_port/artifactory
-wait_http "$arca_base/api/system/ping" "$arca_pid" || die "arca did not start on port $arca_port (see its log below)"
+start_arca ${arca_flags[@]+"${arca_flags[@]}"}
 
 acurl() { curl -sS --fail-with-body --max-time 60 -u "admin:$ARCA_PASSWORD" "$@"; }
 members=()
@@ -142,45 +136,8 @@ else
 	log_note="request logging off on both servers"
 fi
 
-nginx_port=$(free_port) || die "no free port for nginx"
-mkdir -p "$TMP/nginx"
-user_line=""
-[[ $(id -u) -eq 0 ]] && user_line="user root;" # workers must read the 0700 temp dir
 ncpu=$(nproc 2>/dev/null || echo 1)
-cat >"$TMP/nginx.conf" <<EOF
-daemon off;
-$user_line
-worker_processes $ncpu;
-pid $TMP/nginx.pid;
-error_log $TMP/nginx-error.log warn;
-events {
-    worker_connections 1024;
-}
-http {
-    $nginx_access
-    sendfile on;
-    tcp_nopush on;
-    default_type application/octet-stream;
-    types { application/java-archive jar; text/xml pom; }
-    client_body_temp_path $TMP/nginx/client_body;
-    proxy_temp_path $TMP/nginx/proxy;
-    fastcgi_temp_path $TMP/nginx/fastcgi;
-    uwsgi_temp_path $TMP/nginx/uwsgi;
-    scgi_temp_path $TMP/nginx/scgi;
-    server {
-        listen 127.0.0.1:$nginx_port;
-        root $TMP/www;
-        location / {
-            $auth_conf
-        }
-    }
-}
-EOF
-"$NGINX" -e "$TMP/nginx-error.log" -p "$TMP/nginx" -c "$TMP/nginx.conf" >"$TMP/nginx.out" 2>&1 &
-pids+=($!)
-nginx_pid=${pids[-1]}
-nginx_base=http://127.0.0.1:$nginx_port/artifactory
-wait_http "http://127.0.0.1:$nginx_port/" "$nginx_pid" || { cat "$TMP/nginx.out" >&2; die "nginx did not start on port $nginx_port"; }
+start_nginx "$ncpu" "$nginx_access" "types { application/java-archive jar; text/xml pom; }"
 
 # ---------------------------------------------------------------- identical bytes?
 # Every file Maven will ask for (jar, pom and their .sha1), from both servers, through the URL

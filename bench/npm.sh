@@ -112,15 +112,8 @@ CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # ---------------------------------------------------------------- Arca
 build_arca
-mkdir -p "$TMP/data"
-arca_port=$(free_port) || die "no free port for arca"
-ARCA_ADMIN_PASSWORD=$ARCA_PASSWORD ${srv_run[@]+"${srv_run[@]}"} "$TMP/arca" serve --listen "127.0.0.1:$arca_port" \
-	--data-dir "$TMP/data" >"$TMP/arca.log" 2>&1 &
-pids+=($!)
-arca_pid=${pids[-1]}
-arca_base=http://127.0.0.1:$arca_port/artifactory
+start_arca
 arca_npm=$arca_base/api/npm
-wait_http "$arca_base/api/system/ping" "$arca_pid" || die "arca did not start on port $arca_port (see its log below)"
 
 acurl() { curl -sS --fail-with-body --max-time 60 -u "admin:$ARCA_PASSWORD" "$@"; }
 mkrepo() { # key json
