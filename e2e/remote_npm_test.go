@@ -52,6 +52,14 @@ func TestNpmRemoteVerifiesTarballs(t *testing.T) {
 	if got := doc.Versions["1.0.0"].Dist.Tarball; got != want {
 		t.Errorf("tarball URL = %q, want %q (through the remote)", got, want)
 	}
+	var manifest struct {
+		Version string
+		Dist    struct{ Tarball string } `json:"dist"`
+	}
+	s.must(200, req{method: "GET", path: "/api/npm/npm-remote/ok/latest"}).json(t, &manifest)
+	if manifest.Version != "1.0.0" || manifest.Dist.Tarball != want {
+		t.Errorf("GET ok/latest = %s %s, want 1.0.0 %s", manifest.Version, manifest.Dist.Tarball, want)
+	}
 	if r := s.must(200, req{method: "GET", path: "/api/npm/npm-remote/ok/-/ok-1.0.0.tgz"}); r.text() != good {
 		t.Errorf("tarball = %q, want %q", r.text(), good)
 	}

@@ -162,15 +162,21 @@ func npmDoc(r *http.Request, rep repo.Repository, name string) (arca.Item, []byt
 	if f == nil {
 		return arca.Item{}, nil, arca.Errorf(arca.ErrNotFound, "package '%s' not found", name)
 	}
+	doc, err := readPackument(f, name)
+	return it, doc, err
+}
+
+// readPackument reads and closes a packument's file, refusing one over maxPackument.
+func readPackument(f io.ReadCloser, name string) ([]byte, error) {
 	defer f.Close()
 	doc, err := io.ReadAll(io.LimitReader(f, maxPackument+1))
 	if err != nil {
-		return arca.Item{}, nil, err
+		return nil, err
 	}
 	if len(doc) > maxPackument {
-		return arca.Item{}, nil, arca.Errorf(arca.ErrInvalid, "the package document of '%s' is larger than %d bytes", name, maxPackument)
+		return nil, arca.Errorf(arca.ErrInvalid, "the package document of '%s' is larger than %d bytes", name, maxPackument)
 	}
-	return it, doc, nil
+	return doc, nil
 }
 
 // npmPackument serves GET /{name}: the packument with tarball URLs through this repository,
@@ -196,13 +202,9 @@ func (a *API) npmPackument(w http.ResponseWriter, r *http.Request, rep repo.Repo
 	if ok {
 		f.Close()
 	} else {
-		doc, err := io.ReadAll(io.LimitReader(f, maxPackument+1))
-		f.Close()
+		doc, err := readPackument(f, name)
 		if err != nil {
 			return err
-		}
-		if len(doc) > maxPackument {
-			return arca.Errorf(arca.ErrInvalid, "the package document of '%s' is larger than %d bytes", name, maxPackument)
 		}
 		body, err := npm.Render(doc, base, npm.Rev(doc), abbreviated)
 		if err != nil {
@@ -294,24 +296,12 @@ func (a *API) npmVersion(w http.ResponseWriter, r *http.Request, rep repo.Reposi
 	if err != nil {
 		return err
 	}
-	full, err := npm.Render(doc, a.baseURL(r)+"/api/npm/"+rep.Config().Key(), "", false)
+	m, err := npm.RenderVersion(doc, a.baseURL(r)+"/api/npm/"+rep.Config().Key(), want)
 	if err != nil {
 		return err
-	}
-	p, err := npm.ParsePackument(full)
-	if err != nil {
-		return err
-	}
-	v := want
-	if tagged, ok := p.DistTags[want]; ok {
-		v = tagged
-	}
-	m, ok := p.Versions[v]
-	if !ok {
-		return arca.Errorf(arca.ErrNotFound, "version '%s' of '%s' not found", want, name)
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_, err = io.Copy(w, bytes.NewReader(m))
+	_, err = w.Write(m)
 	return err
 }
 

@@ -51,13 +51,15 @@ func npmStored(r *http.Request, t repo.Repository, name string) (*npm.Packument,
 	return npm.ParsePackument(doc)
 }
 
-// npmSave stores the packument (the package's folder is deleted when no version is left).
-func (a *API) npmSave(ctx context.Context, t repo.Repository, p *npm.Packument, by string) error {
+// npmSave stores the packument and returns the stored document (nil: the package's folder was
+// deleted, no version being left).
+func (a *API) npmSave(ctx context.Context, t repo.Repository, p *npm.Packument, by string) ([]byte, error) {
 	if len(p.Versions) == 0 {
-		return t.Delete(ctx, p.Name)
+		return nil, t.Delete(ctx, p.Name)
 	}
-	_, err := t.Put(ctx, npm.DocPath(p.Name), bytes.NewReader(p.Marshal()), repo.PutOptions{By: by})
-	return err
+	doc := p.Marshal()
+	_, err := t.Put(ctx, npm.DocPath(p.Name), bytes.NewReader(doc), repo.PutOptions{By: by})
+	return doc, err
 }
 
 // npmPut handles PUT /{name} and PUT /{name}/-rev/{rev}: a publish when the body carries
@@ -95,7 +97,7 @@ func (a *API) npmPut(w http.ResponseWriter, r *http.Request, rep repo.Repository
 				return err
 			}
 		}
-		if err := a.npmSave(ctx, t, next, by); err != nil {
+		if _, err := a.npmSave(ctx, t, next, by); err != nil {
 			return err
 		}
 		for _, v := range removed {
@@ -129,11 +131,12 @@ func (a *API) npmPut(w http.ResponseWriter, r *http.Request, rep repo.Repository
 		}
 		stored = append(stored, p)
 	}
-	if err := a.npmSave(ctx, t, next, by); err != nil {
+	doc, err := a.npmSave(ctx, t, next, by)
+	if err != nil {
 		undo()
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"ok": true, "id": name, "rev": npm.Rev(next.Marshal())})
+	return writeJSON(w, http.StatusCreated, map[string]any{"ok": true, "id": name, "rev": npm.Rev(doc)})
 }
 
 // npmDeleteFile deletes the tarball of version v (as cur names it), logging failures: the
@@ -179,7 +182,7 @@ func (a *API) npmDeleteTarball(w http.ResponseWriter, r *http.Request, rep repo.
 	if cur != nil {
 		if v := cur.VersionOfFile(file); v != "" {
 			next, _ := npm.RemoveVersion(cur, v, a.Now())
-			if err := a.npmSave(ctx, t, next, PrincipalFrom(ctx).Name); err != nil {
+			if _, err := a.npmSave(ctx, t, next, PrincipalFrom(ctx).Name); err != nil {
 				return err
 			}
 		}
@@ -268,7 +271,7 @@ func (a *API) npmDistTags(w http.ResponseWriter, r *http.Request, rep repo.Repos
 			return err
 		}
 	}
-	if err := a.npmSave(r.Context(), t, next, PrincipalFrom(r.Context()).Name); err != nil {
+	if _, err := a.npmSave(r.Context(), t, next, PrincipalFrom(r.Context()).Name); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -160,29 +160,9 @@ func Render(doc []byte, tarballBase, rev string, abbreviated bool) ([]byte, erro
 	}
 	versions := make(map[string]json.RawMessage, len(p.Versions))
 	for v, m := range p.Versions {
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(m, &fields); err != nil || fields == nil {
-			continue // a malformed manifest is not installable; leave it out
+		if r, ok := p.renderManifest(v, m, tarballBase, abbreviated); ok {
+			versions[v] = r
 		}
-		var d map[string]json.RawMessage
-		_ = json.Unmarshal(fields["dist"], &d) // missing or malformed: rebuilt below
-		if d == nil {
-			d = map[string]json.RawMessage{}
-		}
-		var cur dist
-		_ = json.Unmarshal(fields["dist"], &cur)
-		d["tarball"] = marshal(tarballBase + "/" + TarballPath(p.Name, p.tarballFile(v, cur)))
-		fields["dist"] = marshal(d)
-		if abbreviated {
-			small := make(map[string]json.RawMessage, 8)
-			for _, k := range abbreviatedFields {
-				if x, ok := fields[k]; ok {
-					small[k] = x
-				}
-			}
-			fields = small
-		}
-		versions[v] = marshal(fields)
 	}
 	if abbreviated {
 		out := map[string]any{"name": p.Name, "dist-tags": p.DistTags, "versions": versions}
@@ -201,6 +181,53 @@ func Render(doc []byte, tarballBase, rev string, abbreviated bool) ([]byte, erro
 		out["_rev"] = rev
 	}
 	return marshal(out), nil
+}
+
+// renderManifest is one version's manifest as Render serves it; ok is false for a malformed
+// manifest (not installable: left out).
+func (p *Packument) renderManifest(v string, m json.RawMessage, tarballBase string, abbreviated bool) (json.RawMessage, bool) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(m, &fields); err != nil || fields == nil {
+		return nil, false
+	}
+	var d map[string]json.RawMessage
+	_ = json.Unmarshal(fields["dist"], &d) // missing or malformed: rebuilt here
+	if d == nil {
+		d = map[string]json.RawMessage{}
+	}
+	var cur dist
+	_ = json.Unmarshal(d["tarball"], &cur.Tarball)
+	d["tarball"] = marshal(tarballBase + "/" + TarballPath(p.Name, p.tarballFile(v, cur)))
+	fields["dist"] = marshal(d)
+	if abbreviated {
+		small := make(map[string]json.RawMessage, 8)
+		for _, k := range abbreviatedFields {
+			if x, ok := fields[k]; ok {
+				small[k] = x
+			}
+		}
+		fields = small
+	}
+	return marshal(fields), true
+}
+
+// RenderVersion returns the manifest of one version, named by its version or a dist-tag, as
+// Render would serve it. A missing version is arca.ErrNotFound.
+func RenderVersion(doc []byte, tarballBase, want string) (json.RawMessage, error) {
+	p, err := ParsePackument(doc)
+	if err != nil {
+		return nil, err
+	}
+	v := want
+	if tagged, ok := p.DistTags[want]; ok {
+		v = tagged
+	}
+	if m, ok := p.Versions[v]; ok {
+		if r, ok := p.renderManifest(v, m, tarballBase, false); ok {
+			return r, nil
+		}
+	}
+	return nil, arca.Errorf(arca.ErrNotFound, "version '%s' of '%s' not found", want, p.Name)
 }
 
 // DeclaredIn implements format.Declarer: a tarball's checksums are declared in its package's

@@ -375,3 +375,32 @@ func TestTags(t *testing.T) {
 		})
 	}
 }
+
+func TestRenderVersion(t *testing.T) {
+	doc := []byte(`{"name":"@s/n","dist-tags":{"latest":"1.0.0","next":"2.0.0"},
+		"versions":{"1.0.0":{"version":"1.0.0","dist":{"shasum":"ab","tarball":"http://old/@s/n/-/@s/n-1.0.0.tgz"}},"2.0.0":{"version":"2.0.0"}}}`)
+	tests := []struct{ want, version, tarball string }{
+		{"1.0.0", "1.0.0", "http://h/r/@s/n/-/n-1.0.0.tgz"},
+		{"latest", "1.0.0", "http://h/r/@s/n/-/n-1.0.0.tgz"},
+		{"next", "2.0.0", "http://h/r/@s/n/-/n-2.0.0.tgz"},
+	}
+	for _, tt := range tests {
+		m, err := RenderVersion(doc, "http://h/r", tt.want)
+		if err != nil {
+			t.Fatalf("RenderVersion(%q): %v", tt.want, err)
+		}
+		var got struct {
+			Version string
+			Dist    struct{ Tarball, Shasum string }
+		}
+		if err := json.Unmarshal(m, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.Version != tt.version || got.Dist.Tarball != tt.tarball {
+			t.Errorf("RenderVersion(%q) = %s %s, want %s %s", tt.want, got.Version, got.Dist.Tarball, tt.version, tt.tarball)
+		}
+	}
+	if _, err := RenderVersion(doc, "http://h/r", "3.0.0"); !errors.Is(err, arca.ErrNotFound) {
+		t.Errorf("RenderVersion(3.0.0) = %v, want arca.ErrNotFound", err)
+	}
+}
