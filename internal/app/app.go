@@ -106,7 +106,8 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if created {
 		a.AdminPasswordFile = pwFile
 	}
-	formats := format.NewRegistry(generic.Format{}, append(maven.Formats(), npm.Format{})...)
+	// The one registration list of formats: a new format is one more entry here.
+	formats := format.NewRegistry(generic.Format{}, append(maven.Formats(), npm.New(64<<20))...)
 	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, repo.Options{GlobalVirtual: cfg.GlobalVirtual, InstanceID: id, StatisticsPushInterval: cfg.StatisticsPushInterval})
 	if err != nil {
 		return nil, err
@@ -124,7 +125,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		Repos: repos, Meta: store, Blobs: blobs, Downloads: downloads,
 		Authz: auth.DefaultPolicy{AnonymousRead: anonymous}, Authn: authn, Tokens: tokens,
 		InstanceID: id, BaseURL: cfg.BaseURL, ArcaVersion: Version, Switches: switches, Now: time.Now, Log: log,
-		NPMState: restapi.NewNPMState(64 << 20),
+		Formats: formats,
 	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -58,13 +58,15 @@ type Merger interface {
 type Registry struct {
 	formats  map[string]Format
 	fallback Format
+	order    []Format
 }
 
 // NewRegistry returns a registry of the given formats; fallback serves unknown types.
 func NewRegistry(fallback Format, formats ...Format) *Registry {
-	r := &Registry{formats: map[string]Format{}, fallback: fallback}
+	r := &Registry{formats: map[string]Format{}, fallback: fallback, order: []Format{fallback}}
 	for _, f := range formats {
 		r.formats[strings.ToLower(f.Name())] = f
+		r.order = append(r.order, f)
 	}
 	return r
 }
@@ -167,3 +169,7 @@ type Declarer interface {
 type Upstream interface {
 	UpstreamPath(p string) string
 }
+
+// Formats returns every registered format (the fallback included), in registration order:
+// the server mounts the native protocols and routes they declare.
+func (r *Registry) Formats() []Format { return r.order }

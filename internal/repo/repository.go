@@ -10,11 +10,13 @@ package repo
 import (
 	"context"
 	"io"
+	"net/http"
 	"time"
 
 	"arca"
 	"arca/internal/blob"
 	"arca/internal/repoconfig"
+	"arca/internal/upstream"
 )
 
 // PutOptions describes one deploy.
@@ -52,6 +54,18 @@ type Repository interface {
 	// List returns the children of a folder (all descendants when deep), filtered by the
 	// repository's patterns.
 	List(ctx context.Context, dir string, deep bool) ([]arca.Item, error)
+
+	// DeployTarget is where a deploy of path goes: a local repository itself, a virtual's default
+	// deployment repository (arca.ErrNotAllowed without one, arca.ErrForbidden when the
+	// virtual's patterns refuse path); remotes and caches take none (arca.ErrNotAllowed).
+	DeployTarget(path string) (Repository, error)
+	// Forward sends a request that is not about a stored path to the repository's own upstream
+	// (path relative to its URL, with query); the caller closes the answer's body. Repositories
+	// without an upstream of their own answer arca.ErrNotAllowed.
+	Forward(ctx context.Context, method, path string, body []byte, header http.Header) (*upstream.Response, error)
+	// Members are a virtual's members the caller may read, each once, in resolution order; nil
+	// for other classes.
+	Members(ctx context.Context) []Repository
 }
 
 // Clock returns the current time; injected so tests control it.

@@ -1,7 +1,8 @@
 // Package restapi implements Artifactory's REST API and plain repository paths: repositories,
 // deploy/download/delete, the storage API, searches and AQL, copy/move, security and system
-// endpoints. Reference: ../shared/docs/ARTIFACTORY-API.md (the wire details JFrog's clients
-// depend on) and Artifactory's REST API documentation.
+// endpoints, following Artifactory's REST API documentation and the wire details JFrog's clients
+// (JFrog CLI, jfrog-client-go, Terraform) depend on. Formats' native protocols are served through
+// format.Host (formats.go).
 //
 // Handlers have the signature of Handler and return errors; the server renders them in one
 // place. Handlers never write an error body themselves.
@@ -19,6 +20,7 @@ import (
 	"arca"
 	"arca/internal/auth"
 	"arca/internal/blob"
+	"arca/internal/format"
 	"arca/internal/meta"
 	"arca/internal/repo"
 )
@@ -46,8 +48,8 @@ type API struct {
 	ArcaVersion string
 	// Switches are the settings that change at run time (anonymous access).
 	Switches *Switches
-	// NPMState holds the npm package API's locks and rendered packuments.
-	NPMState *NPMState
+	// Formats are the registered formats; their native protocols are served through Native.
+	Formats *format.Registry
 	Now      func() time.Time
 	Log      *slog.Logger
 }

@@ -86,7 +86,7 @@ func (s *Server) recover(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "stack", string(debug.Stack()))
-				s.renderError(w, r, fmt.Errorf("panic: %v", v), artifactoryErrors)
+				s.renderError(w, r, fmt.Errorf("panic: %v", v), nil)
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -138,7 +138,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			s.renderError(w, r, err, artifactoryErrors)
+			s.renderError(w, r, err, nil)
 			return
 		}
 		st := restapi.StateFrom(r.Context())

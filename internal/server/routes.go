@@ -1,8 +1,11 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
+	"arca/internal/format"
 	"arca/internal/restapi"
 )
 
@@ -61,14 +64,42 @@ func (s *Server) routes(mux *http.ServeMux, a *restapi.API) {
 	mux.Handle("POST /artifactory/api/security/users/{name}", h(a.PutUser))
 	mux.Handle("DELETE /artifactory/api/security/users/{name}", h(a.DeleteUser))
 
-	// Package APIs: each format parses its own sub-path (names with slashes, "-/" endpoints).
-	for _, m := range []string{"GET", "PUT", "POST", "DELETE"} {
-		mux.Handle(m+" /artifactory/api/npm/{repo}/{path...}", s.handleWith(a.NPM, npmErrors))
-	}
+	// Package APIs and the routes formats declare: each format parses its own sub-path (names
+	// with slashes, "-/" endpoints). See formatRoutes.
+	s.formatRoutes(mux, a)
 
 	// Plain repository paths: browse, download, deploy, delete.
 	mux.Handle("GET /artifactory/{$}", h(a.BrowseRoot))
 	mux.Handle("GET /artifactory/{path...}", h(a.Download))
 	mux.Handle("PUT /artifactory/{path...}", h(a.Deploy))
 	mux.Handle("DELETE /artifactory/{path...}", h(a.DeleteItem))
+}
+
+// formatRoutes mounts every registered format's native protocol at
+// /artifactory/api/<type>/{repo}/{path...} and the routes it declares (format.Router). Formats
+// are registered in one list (internal/app); nothing here names one. A pattern declared twice
+// panics with both formats named, at start-up.
+func (s *Server) formatRoutes(mux *http.ServeMux, a *restapi.API) {
+	owner := map[string]string{}
+	mount := func(f format.Format, pattern string, h restapi.Handler, ew format.ErrorWriter) {
+		if prev, dup := owner[pattern]; dup {
+			panic(fmt.Sprintf("formats %s and %s both declare the route %q", prev, f.Name(), pattern))
+		}
+		owner[pattern] = f.Name()
+		mux.Handle(pattern, s.handleWith(h, ew))
+	}
+	for _, f := range a.Formats.Formats() {
+		ew, _ := f.(format.ErrorWriter)
+		if n, ok := f.(format.Native); ok {
+			prefix := " /artifactory/api/" + strings.ToLower(n.Name()) + "/{repo}/{path...}"
+			for _, m := range []string{"GET", "PUT", "POST", "DELETE"} {
+				mount(f, m+prefix, a.Native(n), ew)
+			}
+		}
+		if rt, ok := f.(format.Router); ok {
+			for _, route := range rt.Routes() {
+				mount(f, route.Pattern, a.Route(route), ew)
+			}
+		}
+	}
 }

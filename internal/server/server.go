@@ -13,6 +13,7 @@ import (
 
 	"arca"
 	"arca/internal/auth"
+	"arca/internal/format"
 	"arca/internal/restapi"
 )
 
@@ -46,29 +47,21 @@ func New(api *restapi.API, authn *auth.Authenticator, log *slog.Logger, opt Opti
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // handle adapts a restapi.Handler: an error it returns is rendered here, and only here.
-func (s *Server) handle(h restapi.Handler) http.Handler { return s.handleWith(h, artifactoryErrors) }
+func (s *Server) handle(h restapi.Handler) http.Handler { return s.handleWith(h, nil) }
 
-// errorStyle names the error document of a protocol.
-type errorStyle int
-
-const (
-	artifactoryErrors errorStyle = iota // {"errors":[{"status":…,"message":…}]}
-	npmErrors                           // the same, plus npm's {"error":…}, which npm prints
-)
-
-// handleWith is handle for a protocol with its own error style.
-func (s *Server) handleWith(h restapi.Handler, style errorStyle) http.Handler {
+// handleWith is handle for a format's protocol: errors are written by the format's
+// ErrorWriter (nil: Artifactory's error document).
+func (s *Server) handleWith(h restapi.Handler, ew format.ErrorWriter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			s.renderError(w, r, err, style)
+			s.renderError(w, r, err, ew)
 		}
 	})
 }
 
-// errorBody is Artifactory's error document; Error is npm's.
+// errorBody is Artifactory's error document.
 type errorBody struct {
 	Errors []errorEntry `json:"errors"`
-	Error  string       `json:"error,omitempty"`
 }
 
 type errorEntry struct {
@@ -76,9 +69,10 @@ type errorEntry struct {
 	Message string `json:"message"`
 }
 
-// renderError writes err as {"errors":[{"status":…,"message":…}]} with the status from
-// arca.HTTPStatus. Internal errors are logged with the request id and shown without details.
-func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, style errorStyle) {
+// renderError writes err as {"errors":[{"status":…,"message":…}]} (or through ew, a format's
+// own shape) with the status from arca.HTTPStatus. Internal errors are logged with the request
+// id and shown without details.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, ew format.ErrorWriter) {
 	status := arca.HTTPStatus(err)
 	msg := err.Error()
 	if status == http.StatusInternalServerError {
@@ -92,16 +86,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error, 
 	for _, k := range []string{"Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified", "Content-Encoding"} {
 		h.Del(k)
 	}
+	if ew != nil {
+		ew.WriteError(w, r, status, msg)
+		return
+	}
 	h.Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	if r.Method == http.MethodHead {
 		return
 	}
-	body := errorBody{Errors: []errorEntry{{Status: status, Message: msg}}}
-	if style == npmErrors {
-		body.Error = msg
-	}
-	_ = json.NewEncoder(w).Encode(body)
+	_ = json.NewEncoder(w).Encode(errorBody{Errors: []errorEntry{{Status: status, Message: msg}}})
 }
 
 // isPublic reports requests that need no authentication at all.

@@ -1,4 +1,4 @@
-package restapi
+package npm
 
 import (
 	"net/http/httptest"
