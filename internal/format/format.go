@@ -115,34 +115,35 @@ type ChecksumFiles interface {
 }
 
 // DeployChecker is implemented by formats that validate deployed content: Check sees the whole
-// body of paths for which Inspect is true (small files such as POMs) and returns an error
-// wrapping arca.ErrInvalid or arca.ErrConflict to refuse the deploy.
+// body of paths for which Inspect is true (small files such as POMs, unless the repository's
+// settings switch the check off) and returns an error wrapping arca.ErrInvalid or
+// arca.ErrConflict to refuse the deploy.
 type DeployChecker interface {
-	Inspect(path string) bool
+	Inspect(s Settings, path string) bool
 	Check(path string, content []byte) error
 }
 
 // VirtualFilter is implemented by formats that rewrite some content served through a virtual
 // repository (Maven removes repository references from POMs). Filters selects the paths whose
-// content is read into memory for it; Filter returns the content to serve, reading the
-// virtual's settings through field (a configuration field's string value, "" when unset).
+// content is read into memory for it; Filter returns the content to serve, per the virtual's
+// settings.
 type VirtualFilter interface {
 	Filters(path string) bool
-	Filter(path string, field func(name string) string, content []byte) []byte
+	Filter(path string, s Settings, content []byte) []byte
 }
 
 // Pruner is implemented by formats whose local repositories keep a bounded number of builds
 // (Maven's maxUniqueSnapshots): after a deploy of changed, Prune returns the paths to delete so
-// that at most keep builds remain.
+// that no more builds remain than the repository's settings keep.
 type Pruner interface {
-	Prune(ctx context.Context, l Lister, changed string, keep int) ([]string, error)
+	Prune(ctx context.Context, l Lister, s Settings, changed string) ([]string, error)
 }
 
 // Renamer is implemented by formats that store a deployed file under another name than the
 // client sent, per a repository setting (Maven's snapshotVersionBehavior). DeployPath returns the
 // path to store p at; it is called before any other deploy rule.
 type Renamer interface {
-	DeployPath(ctx context.Context, l Lister, p, behavior string, now time.Time) (string, error)
+	DeployPath(ctx context.Context, l Lister, s Settings, p string, now time.Time) (string, error)
 }
 
 // Digests are the checksums a metadata document declares for a content file ("" when it

@@ -21,7 +21,7 @@ func (l *Local) deployPath(ctx context.Context, p string) (string, error) {
 	if !ok {
 		return p, nil
 	}
-	return rn.DeployPath(ctx, l, p, l.cfg.SnapshotVersionBehavior(), l.now())
+	return rn.DeployPath(ctx, l, l.cfg, p, l.now())
 }
 
 // formatPut applies the format's deploy hooks before a file is stored. It reports handled when
@@ -65,7 +65,7 @@ func (l *Local) formatPut(ctx context.Context, p string, body io.Reader, opt *Pu
 		}
 		return it, true, err
 	}
-	if dc, ok := l.format.(format.DeployChecker); ok && dc.Inspect(p) && !l.cfg.SuppressPomConsistencyChecks() {
+	if dc, ok := l.format.(format.DeployChecker); ok && dc.Inspect(l.cfg, p) {
 		b, err := io.ReadAll(io.LimitReader(body, maxInspected+1))
 		if err != nil {
 			return arca.Item{}, true, arca.Errorf(arca.ErrInvalid, "reading the request body: %v", err)
@@ -146,11 +146,7 @@ func (l *Local) prune(ctx context.Context, p string) {
 	if !ok {
 		return
 	}
-	keep := l.cfg.MaxUniqueSnapshots()
-	if keep <= 0 {
-		return
-	}
-	paths, err := pr.Prune(ctx, l, p, keep)
+	paths, err := pr.Prune(ctx, l, l.cfg, p)
 	if err != nil {
 		l.log.Error("pruning snapshots", "repo", l.key, "path", p, "err", err)
 		return

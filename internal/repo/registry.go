@@ -311,7 +311,7 @@ func (r *Registry) installGlobal() {
 		}
 	}
 	sort.Strings(keys)
-	body, _ := json.Marshal(map[string]any{"rclass": repoconfig.Virtual, "packageType": "generic", "repositories": keys})
+	body, _ := json.Marshal(map[string]any{"rclass": repoconfig.Virtual, "packageType": repoconfig.GenericType, "repositories": keys})
 	cfg, err := repoconfig.Parse(GlobalVirtualKey, body)
 	if err != nil {
 		r.log.Error("building the global virtual repository", "err", err)

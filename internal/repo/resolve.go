@@ -107,7 +107,7 @@ func Resolve(root *repoconfig.Config, lookup Lookup) Resolution {
 	r := &resolver{
 		root:    root,
 		lookup:  lookup,
-		generic: root.PackageType() == "generic",
+		generic: root.AggregatesAnyType(),
 		seen:    map[string]bool{strings.ToLower(root.Key()): true},
 		onStack: map[string]int{strings.ToLower(root.Key()): 0},
 		stack:   []string{root.Key()},
@@ -229,7 +229,7 @@ func CheckMembers(cfg *repoconfig.Config, lookup Lookup) error {
 	}
 	var problems []string
 	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	generic := cfg.PackageType() == "generic"
+	generic := cfg.AggregatesAnyType()
 	for _, name := range cfg.Repositories() {
 		if strings.EqualFold(name, cfg.Key()) {
 			add("virtual repository '%s' cannot include itself", cfg.Key())

@@ -2,7 +2,6 @@ package repo
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"sort"
@@ -298,7 +297,7 @@ func (v *Virtual) filtered(ctx context.Context, vf format.VirtualFilter, it arca
 		return arca.Item{}, nil, err
 	}
 	digest := it.Checksums.SHA256
-	out := vf.Filter(it.Path, v.field, content)
+	out := vf.Filter(it.Path, v.cfg, content)
 	if len(out) != len(content) || string(out) != string(content) {
 		it.Size, it.Checksums = int64(len(out)), arca.ChecksumsOf(out)
 	}
@@ -306,19 +305,6 @@ func (v *Virtual) filtered(ctx context.Context, vf format.VirtualFilter, it arca
 		v.filteredCache.Store(digest, filteredDoc{content: out, sums: it.Checksums})
 	}
 	return it, blob.BytesFile(out), nil
-}
-
-// field reads a string field of the virtual's configuration ("" when unset).
-func (v *Virtual) field(name string) string {
-	raw, ok := v.cfg.Field(name)
-	if !ok {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return ""
-	}
-	return s
 }
 
 // fromRemotes asks the remote members in order; a failing member does not hide a hit in a

@@ -28,11 +28,8 @@ type typed struct {
 	handleReleases, handleSnapshots bool
 	priority                        bool
 
-	// local (Java settings)
-	maxUniqueSnapshots      int
-	snapshotVersionBehavior string
-	checksumPolicyType      string
-	suppressPomChecks       bool
+	// local (the format-specific fields are read through Field, by the formats)
+	checksumPolicyType string
 
 	// remote
 	url, username, password string
@@ -55,7 +52,6 @@ type typed struct {
 	remoteArtifacts       bool
 	guard                 bool
 	virtualCache          time.Duration
-	pomCleanup            string
 
 	// federated
 	members []Member
@@ -96,9 +92,7 @@ func (t *typed) fill(eff map[string]json.RawMessage) error {
 	t.handleReleases = boolOr("handleReleases", true)
 	t.handleSnapshots = boolOr("handleSnapshots", true)
 	t.priority = boolOr("priorityResolution", false)
-	t.maxUniqueSnapshots = int(period("maxUniqueSnapshots", 1))
-	t.snapshotVersionBehavior, t.checksumPolicyType = str("snapshotVersionBehavior"), str("checksumPolicyType")
-	t.suppressPomChecks = boolOr("suppressPomConsistencyChecks", false)
+	t.checksumPolicyType = str("checksumPolicyType")
 
 	if t.class == Remote {
 		t.url, t.username, t.password = str("url"), str("username"), str("password")
@@ -120,7 +114,6 @@ func (t *typed) fill(eff map[string]json.RawMessage) error {
 		t.remoteArtifacts = boolOr("artifactoryRequestsCanRetrieveRemoteArtifacts", false)
 		t.guard = boolOr("dependencyConfusionGuard", true)
 		t.virtualCache = period("virtualRetrievalCachePeriodSecs", time.Second)
-		t.pomCleanup = str("pomRepositoryReferencesCleanupPolicy")
 	}
 	if t.class == Federated {
 		_ = json.Unmarshal(eff["members"], &t.members)
@@ -244,20 +237,11 @@ func (c *Config) DependencyConfusionGuard() bool { return c.guard }
 // PriorityResolution reports the priorityResolution setting.
 func (c *Config) PriorityResolution() bool { return c.priority }
 
-// MaxUniqueSnapshots is the number of unique snapshot builds kept per version (0: all).
-func (c *Config) MaxUniqueSnapshots() int { return c.maxUniqueSnapshots }
-
-// SnapshotVersionBehavior is "unique", "non-unique" or "deployer" ("" when the type has none).
-func (c *Config) SnapshotVersionBehavior() string { return c.snapshotVersionBehavior }
-
 // ServerGeneratedChecksums reports checksumPolicyType "server-generated-checksums": uploaded
 // client checksums are not verified.
 func (c *Config) ServerGeneratedChecksums() bool {
 	return c.checksumPolicyType == "server-generated-checksums"
 }
-
-// SuppressPomConsistencyChecks reports the suppressPomConsistencyChecks setting.
-func (c *Config) SuppressPomConsistencyChecks() bool { return c.suppressPomChecks }
 
 // QueryParams are a remote's query parameters for upstream requests ("a=1&b=2").
 func (c *Config) QueryParams() string { return c.queryParams }
@@ -274,9 +258,6 @@ func (c *Config) UnusedArtifactsCleanupPeriod() time.Duration { return c.unusedC
 
 // ContentSync is a remote's contentSynchronisation.
 func (c *Config) ContentSync() ContentSync { return c.contentSync }
-
-// PomCleanupPolicy is a virtual's pomRepositoryReferencesCleanupPolicy ("" when not Maven).
-func (c *Config) PomCleanupPolicy() string { return c.pomCleanup }
 
 // Members is a federated repository's member list (a fresh copy; nil for other classes).
 func (c *Config) Members() []Member { return slices.Clone(c.members) }

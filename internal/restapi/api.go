@@ -50,8 +50,8 @@ type API struct {
 	Switches *Switches
 	// Formats are the registered formats; their native protocols are served through Native.
 	Formats *format.Registry
-	Now      func() time.Time
-	Log      *slog.Logger
+	Now     func() time.Time
+	Log     *slog.Logger
 }
 
 // RequestState is what the server learns about a request while handling it: its id, the

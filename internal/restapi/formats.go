@@ -96,7 +96,7 @@ type formatRepo struct{ repo.Repository }
 
 var _ format.Repository = formatRepo{}
 
-func (f formatRepo) Key() string                { return f.Config().Key() }
+func (f formatRepo) Key() string               { return f.Config().Key() }
 func (f formatRepo) Settings() format.Settings { return f.Config() }
 
 func (f formatRepo) Open(ctx context.Context, p string) (arca.Item, io.ReadCloser, error) {

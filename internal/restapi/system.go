@@ -19,9 +19,19 @@ func (a *API) SystemVersion(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{
 		"version":  Version,
 		"revision": "arca-" + a.ArcaVersion,
-		"addons":   []string{"build", "docker", "go", "helm", "npm", "pypi", "rest", "search", "aql"},
+		"addons":   a.addons(),
 		"license":  "Arca",
 	})
+}
+
+// addons lists what this instance offers in Artifactory's add-on terms: the REST add-ons, then
+// the package type of every registered format.
+func (a *API) addons() []string {
+	out := []string{"build", "rest", "search", "aql"}
+	for _, f := range a.Formats.Formats() {
+		out = append(out, f.Name())
+	}
+	return out
 }
 
 // ServiceID handles GET /api/system/service_id: "jfrt@<instance id>".

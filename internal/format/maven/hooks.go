@@ -30,8 +30,14 @@ func (Format) ChecksumFile(p string) (format.ChecksumFile, bool) {
 	return format.ChecksumFile{Of: path.Join(path.Dir(p), subject), Algorithm: ext}, true
 }
 
-// Inspect implements format.DeployChecker: POMs are checked.
-func (Format) Inspect(p string) bool {
+// Inspect implements format.DeployChecker: POMs are checked, unless the repository sets
+// suppressPomConsistencyChecks.
+func (f Format) Inspect(s format.Settings, p string) bool {
+	return isPOM(p) && !format.SettingBool(s, "suppressPomConsistencyChecks", false)
+}
+
+// isPOM reports a POM in the layout (not its checksum files).
+func isPOM(p string) bool {
 	c, ok := ParsePath(p)
 	return ok && c.ChecksumOf == "" && c.Extension == "pom"
 }
@@ -164,12 +170,12 @@ func looksLikeVersion(name string) bool {
 var _ format.VirtualFilter = Format{}
 
 // Filters implements format.VirtualFilter: POMs.
-func (f Format) Filters(p string) bool { return f.Inspect(p) }
+func (Format) Filters(p string) bool { return isPOM(p) }
 
 // Filter implements format.VirtualFilter: pomRepositoryReferencesCleanupPolicy
 // (discard_active_reference by default, discard_any_reference, nothing).
-func (Format) Filter(_ string, field func(string) string, content []byte) []byte {
-	policy := field("pomRepositoryReferencesCleanupPolicy")
+func (Format) Filter(_ string, s format.Settings, content []byte) []byte {
+	policy := format.SettingString(s, "pomRepositoryReferencesCleanupPolicy")
 	if policy == "" {
 		policy = DiscardActiveReference
 	}
@@ -181,8 +187,10 @@ var _ format.Pruner = Format{}
 
 // Prune implements format.Pruner for maxUniqueSnapshots: when changed is a unique snapshot
 // file, the files of the oldest builds of its version (by timestamp, then build number) beyond
-// keep are returned, checksum companions included. Non-unique files are never pruned.
-func (Format) Prune(ctx context.Context, l format.Lister, changed string, keep int) ([]string, error) {
+// keep (the repository's maxUniqueSnapshots; 0 keeps all) are returned, checksum companions
+// included. Non-unique files are never pruned.
+func (Format) Prune(ctx context.Context, l format.Lister, s format.Settings, changed string) ([]string, error) {
+	keep := format.SettingInt(s, "maxUniqueSnapshots", 0)
 	c, ok := ParsePath(changed)
 	if !ok || !c.Snapshot || c.Timestamp == "" || keep <= 0 {
 		return nil, nil

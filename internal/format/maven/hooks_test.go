@@ -2,6 +2,7 @@ package maven
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"path"
 	"sort"
@@ -105,8 +106,11 @@ func TestPOMConsistency(t *testing.T) {
 		return []byte(`<project><modelVersion>4.0.0</modelVersion><groupId>` + g + `</groupId><artifactId>` + a + `</artifactId><version>` + v + `</version></project>`)
 	}
 	p := "com/acme/app/1.0/app-1.0.pom"
-	if !(Format{}).Inspect(p) || (Format{}).Inspect("com/acme/app/1.0/app-1.0.jar") || (Format{}).Inspect(p+".sha1") {
+	if !(Format{}).Inspect(nil, p) || (Format{}).Inspect(nil, "com/acme/app/1.0/app-1.0.jar") || (Format{}).Inspect(nil, p+".sha1") {
 		t.Error("Inspect must select POMs only")
+	}
+	if (Format{}).Inspect(settings{"suppressPomConsistencyChecks": true}, p) {
+		t.Error("suppressPomConsistencyChecks must switch the check off")
 	}
 	tests := []struct {
 		name string
@@ -136,16 +140,19 @@ func TestPrune(t *testing.T) {
 		dir + "app-1.1-SNAPSHOT.jar", // non-unique: never pruned
 		dir + "maven-metadata.xml",
 	}
-	got, err := Format{}.Prune(context.Background(), repo, dir+"app-1.1-20261122.010000-3.jar", 2)
+	got, err := Format{}.Prune(context.Background(), repo, settings{"maxUniqueSnapshots": 2}, dir+"app-1.1-20261122.010000-3.jar")
 	want := []string{dir + "app-1.1-20261121.052921-1.jar", dir + "app-1.1-20261121.052921-1.pom"}
 	if err != nil || strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("Prune(keep 2) = %v, %v; want %v", got, err, want)
 	}
-	if got, _ := (Format{}).Prune(context.Background(), repo, dir+"app-1.1-20261122.010000-3.jar", 5); len(got) != 0 {
+	if got, _ := (Format{}).Prune(context.Background(), repo, settings{"maxUniqueSnapshots": 5}, dir+"app-1.1-20261122.010000-3.jar"); len(got) != 0 {
 		t.Errorf("Prune(keep 5) = %v", got)
 	}
-	if got, _ := (Format{}).Prune(context.Background(), repo, "com/acme/app/1.0/app-1.0.jar", 1); len(got) != 0 {
+	if got, _ := (Format{}).Prune(context.Background(), repo, settings{"maxUniqueSnapshots": 1}, "com/acme/app/1.0/app-1.0.jar"); len(got) != 0 {
 		t.Errorf("Prune of a release = %v", got)
+	}
+	if got, _ := (Format{}).Prune(context.Background(), repo, nil, dir+"app-1.1-20261122.010000-3.jar"); len(got) != 0 {
+		t.Errorf("Prune without maxUniqueSnapshots = %v", got)
 	}
 }
 
@@ -168,9 +175,21 @@ func TestDeployPathBySnapshotVersionBehavior(t *testing.T) {
 		{"releases untouched", "non-unique", "com/acme/app/1.0/app-1.0.jar", "com/acme/app/1.0/app-1.0.jar", nil},
 	}
 	for _, tt := range tests {
-		got, err := Format{}.DeployPath(context.Background(), tt.l, tt.in, tt.behavior, now)
+		got, err := Format{}.DeployPath(context.Background(), tt.l, settings{"snapshotVersionBehavior": tt.behavior}, tt.in, now)
 		if err != nil || got != tt.want {
 			t.Errorf("%s: DeployPath(%q) = %q, %v; want %q", tt.name, tt.in, got, err, tt.want)
 		}
 	}
+}
+
+// settings is a repository configuration for the hooks, field name to value.
+type settings map[string]any
+
+func (s settings) Field(name string) (json.RawMessage, bool) {
+	v, ok := s[name]
+	if !ok {
+		return nil, false
+	}
+	b, err := json.Marshal(v)
+	return b, err == nil
 }

@@ -34,7 +34,8 @@ const sameDeploy = time.Minute
 //
 // Checksum files follow their artifact: the checksum of a renamed file names the renamed file.
 // Paths outside a SNAPSHOT version, and metadata, are never renamed.
-func (Format) DeployPath(ctx context.Context, l format.Lister, p, behavior string, now time.Time) (string, error) {
+func (Format) DeployPath(ctx context.Context, l format.Lister, s format.Settings, p string, now time.Time) (string, error) {
+	behavior := format.SettingString(s, "snapshotVersionBehavior")
 	if behavior == "" {
 		behavior = UniqueSnapshots
 	}
