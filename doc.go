@@ -12,8 +12,11 @@
 //	          ├─ internal/restapi  Artifactory REST: repositories, deploy/download/delete, storage
 //	          │                    API, searches + AQL, copy/move, security, system. Handlers return
 //	          │                    errors; server.renderError writes {"errors":[…]} in one place.
-//	          ├─ restapi npm*.go   package API /api/npm/{repo}/…: the npm registry protocol over
-//	          │                    the same repositories (pure logic in internal/format/npm).
+//	          ├─ format.Native     package APIs /api/<type>/{repo}/… (and routes a format.Router
+//	          │                    declares): mounted for every registered format; the format
+//	          │                    gets the resolved repository as a format.Repository and the
+//	          │                    server's services as a format.Host (restapi/formats.go), and
+//	          │                    renders its own errors (format.ErrorWriter). See docs/formats.md.
 //	          ▼
 //	   internal/repo    Registry: the live repositories (in memory, loaded from meta).
 //	                    Repository: one interface, implemented by Local (also federated),
@@ -29,9 +32,11 @@
 //	                    failures); internal/smart the smart-remote protocol (detection,
 //	                    statistics push, property fetch, folder listings).
 //	          ▼
-//	   internal/format  Format (classify a path: content/metadata, package, release kind) and
-//	                    optional hooks (Merger, Indexer, Declarer, Upstream, …); one package
-//	                    per ecosystem (generic by default, maven, npm).
+//	   internal/format  Format (classify a path: content/metadata, package, release kind),
+//	                    optional hooks (Merger, Indexer, Declarer, Upstream, …) and the native
+//	                    protocol boundary (Native, Host, Repository, Settings); one package per
+//	                    ecosystem (generic by default, maven, npm), registered in one list in
+//	                    internal/app; formattest is the conformance suite each format passes.
 //	          ▼
 //	   internal/meta    Store: role interfaces (Repos, Items, Props, Stats, Searcher, Users,
 //	                    Tokens, Settings); sqlstore implements them on SQLite (WAL, one writer,
