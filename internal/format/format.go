@@ -174,3 +174,21 @@ type Upstream interface {
 // Formats returns every registered format (the fallback included), in registration order:
 // the server mounts the native protocols and routes they declare.
 func (r *Registry) Formats() []Format { return r.order }
+
+// CoordinateSearcher is implemented by formats whose layout answers Artifactory's GAVC search
+// (/api/search/gavc: groupId, artifactId, version, classifier — Maven's): it turns the
+// coordinates (any may be empty, meaning any) into AQL wildcard patterns for an item's folder
+// path and file name.
+type CoordinateSearcher interface {
+	CoordinatePatterns(group, artifact, version, classifier string) (path, name string)
+}
+
+// CoordinateSearcher returns the first registered format that answers coordinate searches.
+func (r *Registry) CoordinateSearcher() (CoordinateSearcher, bool) {
+	for _, f := range r.order {
+		if cs, ok := f.(CoordinateSearcher); ok {
+			return cs, true
+		}
+	}
+	return nil, false
+}

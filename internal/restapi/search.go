@@ -6,7 +6,6 @@ import (
 
 	"arca"
 	"arca/internal/aql"
-	"arca/internal/format/maven"
 	"arca/internal/meta"
 )
 
@@ -65,14 +64,19 @@ func (a *API) SearchProp(w http.ResponseWriter, r *http.Request) error {
 	return a.classicSearch(w, r, crit, r.URL.Query().Get("repos"))
 }
 
-// SearchGAVC handles GET /api/search/gavc?g=&a=&v=&c=&repos= over the Maven layout.
+// SearchGAVC handles GET /api/search/gavc?g=&a=&v=&c=&repos= over the layout of the format that
+// answers coordinate searches (Maven's).
 func (a *API) SearchGAVC(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	g, art, v, c := q.Get("g"), q.Get("a"), q.Get("v"), q.Get("c")
 	if g == "" && art == "" && v == "" && c == "" {
 		return arca.Errorf(arca.ErrInvalid, "at least one of g, a, v or c is required")
 	}
-	path, name := maven.GAVCPatterns(g, art, v, c)
+	cs, ok := a.Formats.CoordinateSearcher()
+	if !ok {
+		return arca.Errorf(arca.ErrNotFound, "no registered format answers GAVC searches")
+	}
+	path, name := cs.CoordinatePatterns(g, art, v, c)
 	crit := aql.And{
 		&aql.Cmp{Field: "path", Op: aql.Match, Value: path},
 		&aql.Cmp{Field: "name", Op: aql.Match, Value: name},

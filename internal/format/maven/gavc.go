@@ -1,6 +1,10 @@
 package maven
 
-import "strings"
+import (
+	"strings"
+
+	"arca/internal/format"
+)
 
 // GAVCPatterns turns a GAVC search (any part may be empty, meaning "any") into AQL wildcard
 // patterns ('*' matches any run of characters) for an item's folder path and file name, by the
@@ -37,4 +41,11 @@ func GAVCPatterns(group, artifact, version, classifier string) (path, name strin
 		return path, name
 	}
 	return path, name + "*"
+}
+
+var _ format.CoordinateSearcher = Format{}
+
+// CoordinatePatterns implements format.CoordinateSearcher with GAVCPatterns.
+func (Format) CoordinatePatterns(group, artifact, version, classifier string) (path, name string) {
+	return GAVCPatterns(group, artifact, version, classifier)
 }
