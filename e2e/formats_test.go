@@ -46,6 +46,7 @@ func formatFixtures() []formattest.Fixture {
 			ContentPath: func(repo, pkg, v string) string {
 				return "/" + repo + "/" + pkg + "/" + v + "/" + pkg + "-" + v + ".bin"
 			},
+			StoragePath: func(pkg, v string) string { return pkg + "/" + v + "/" + pkg + "-" + v + ".bin" },
 			Bad:         traversal,
 			IsError:     formattest.ArtifactoryError,
 			UpstreamURL: plainURL,
@@ -58,7 +59,9 @@ func formatFixtures() []formattest.Fixture {
 			ContentPath: func(repo, pkg, v string) string {
 				return "/" + repo + "/org/conf/" + pkg + "/" + v + "/" + pkg + "-" + v + ".jar"
 			},
-			Versions: mavenVersions,
+			StoragePath:  func(pkg, v string) string { return "org/conf/" + pkg + "/" + v + "/" + pkg + "-" + v + ".jar" },
+			MetadataPath: func(repo, pkg string) string { return "/" + repo + "/org/conf/" + pkg + "/maven-metadata.xml" },
+			Versions:     mavenVersions,
 			Bad: append(traversal[:len(traversal):len(traversal)],
 				formattest.Bad{Name: "POM of other coordinates", Method: "PUT", Path: "/{repo}/org/conf/app/1.0/app-1.0.pom", Body: pom("org.evil", "app", "1.0")},
 				formattest.Bad{Name: "dot-dot in a group", Method: "PUT", Path: "/{repo}/org/%2e%2e/app/1.0/app-1.0.jar", Body: "x"}),
@@ -73,7 +76,9 @@ func formatFixtures() []formattest.Fixture {
 			ContentPath: func(repo, pkg, v string) string {
 				return "/api/npm/" + repo + "/" + pkg + "/-/" + pkg + "-" + v + ".tgz"
 			},
-			Versions: npmVersions,
+			StoragePath:  func(pkg, v string) string { return pkg + "/-/" + pkg + "-" + v + ".tgz" },
+			MetadataPath: func(repo, pkg string) string { return "/api/npm/" + repo + "/" + pkg },
+			Versions:     npmVersions,
 			Bad: []formattest.Bad{
 				{Name: "dot-dot name", Method: "PUT", Path: "/api/npm/{repo}/%2e%2e", Body: `{}`},
 				{Name: "traversal in a name", Method: "PUT", Path: "/api/npm/{repo}/..%2f..%2fx", Body: `{}`},

@@ -83,6 +83,13 @@ func (f *Filter) IsDefault() bool {
 	return f == nil || (f.incl == nil && len(f.excl) == 0)
 }
 
+// IncludesExplicitly reports whether p passes the filter through an include list that does
+// not allow everything: someone named p's part of the tree on purpose. The default filter
+// includes nothing explicitly.
+func (f *Filter) IncludesExplicitly(p string) bool {
+	return f != nil && f.incl != nil && f.Allows(p)
+}
+
 // Allows reports whether the item at path p passes the filter. p is a cleaned repository path;
 // the repository root "" is not an item and is never allowed (use AllowsFolder for folders).
 // Allows does not allocate.

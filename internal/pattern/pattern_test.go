@@ -259,3 +259,29 @@ func BenchmarkAllows(b *testing.B) {
 		}
 	})
 }
+
+func TestIncludesExplicitly(t *testing.T) {
+	for _, tc := range []struct {
+		includes, excludes, path string
+		want                     bool
+	}{
+		{"", "", "acme/1.0/a.tgz", false},               // the default includes nothing on purpose
+		{"**", "", "acme/1.0/a.tgz", false},             // a catch-all is the default spelled out
+		{"**/*, acme/**", "", "acme/a.tgz", false},      // a catch-all among others still is
+		{"acme/**", "", "acme/1.0/a.tgz", true},         // named
+		{"acme/**", "", "other/1.0/a.tgz", false},       // not named
+		{"acme/**", "acme/2.*/**", "acme/2.0/a", false}, // named, then excluded
+	} {
+		f, err := Compile(tc.includes, tc.excludes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := f.IncludesExplicitly(tc.path); got != tc.want {
+			t.Errorf("Compile(%q, %q).IncludesExplicitly(%q) = %v, want %v", tc.includes, tc.excludes, tc.path, got, tc.want)
+		}
+	}
+	var nilFilter *Filter
+	if nilFilter.IncludesExplicitly("a") {
+		t.Error("a nil filter includes nothing explicitly")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -105,8 +106,8 @@ func (v *Virtual) resolve(ctx context.Context, p string, open bool) (arca.Item, 
 	if m, ok := v.format.(format.Merger); ok && fp.Kind == format.Metadata {
 		return v.openMerged(ctx, p, fp, m)
 	}
-	guard := v.guard(ctx, fp)
-	it, c, err := v.findStored(ctx, p, fp, guard)
+	g := v.Guard(ctx)
+	it, c, err := v.findStored(ctx, p, fp, g)
 	if err != nil {
 		return arca.Item{}, nil, err
 	}
@@ -123,19 +124,23 @@ func (v *Virtual) resolve(ctx context.Context, p string, open bool) (arca.Item, 
 		f, err := v.blobs.Open(ctx, it.Checksums.SHA256)
 		return it, f, err
 	}
-	if guard() {
+	cands, left := g.exempt(v.candidates(ctx, p, fp), p, fp)
+	if left {
+		g.refused(p, fp, g.HeldBy(fp))
+	}
+	if left && !slices.ContainsFunc(cands, func(c candidate) bool { return c.Class == ClassRemote }) {
 		return arca.Item{}, nil, notFoundIn(v.cfg.Key(), p)
 	}
-	return v.fromRemotes(ctx, p, v.candidates(ctx, p, fp), open)
+	return v.fromRemotes(ctx, p, cands, open)
 }
 
 // findStored looks p up in every eligible local and remote-cache member with one query and
 // returns the item of the first, in resolution order, that has it (nil when none does). Remote
-// caches are passed over when guard reports the path's package as taken locally.
+// caches are passed over when the guard holds the path's package locally.
 //
 // This is the download hot path of a virtual repository: when every stored member is eligible
 // (the common case) it uses the plan's prepared key set and allocates nothing per member.
-func (v *Virtual) findStored(ctx context.Context, p string, fp format.Path, guard func() bool) (arca.Item, *candidate, error) {
+func (v *Virtual) findStored(ctx context.Context, p string, fp format.Path, g *Guard) (arca.Item, *candidate, error) {
 	pl := v.plan()
 	skipRemotes := fromInstance(ctx) && !v.cfg.ArtifactoryRequestsCanRetrieveRemoteArtifacts()
 	set := pl.stored
@@ -154,7 +159,7 @@ func (v *Virtual) findStored(ctx context.Context, p string, fp format.Path, guar
 	}
 	for i := range pl.members {
 		c := &pl.members[i]
-		if c.storage == "" || (c.Class != ClassLocal && guard()) {
+		if c.storage == "" || g.hides(c.Member, p, fp) {
 			continue
 		}
 		for _, it := range items {
@@ -228,44 +233,6 @@ func (v *Virtual) plan() *plan {
 	pl.stored = meta.NewRepoSet(keys)
 	v.planned.Store(pl)
 	return pl
-}
-
-// guard returns a memoized check of the dependency-confusion guard for p: true when the guard
-// is on and p's package exists in any local member, which forbids serving p from a remote
-// member or its cache. Every local member counts, even one whose patterns or permissions hide
-// the path from this caller: the package name is taken there either way.
-func (v *Virtual) guard(ctx context.Context, fp format.Path) func() bool {
-	done, result := false, false
-	return func() bool {
-		if done {
-			return result
-		}
-		done = true
-		if !v.cfg.DependencyConfusionGuard() || fp.PackagePath == "" {
-			return false
-		}
-		var locals []string
-		for _, m := range v.reg.resolution(v.cfg.Key()).Members {
-			if m.Class == ClassLocal && !containsKey(locals, m.Config.Key()) {
-				locals = append(locals, m.Config.Key())
-			}
-		}
-		if len(locals) == 0 {
-			return false
-		}
-		items, err := v.meta.FindItems(ctx, locals, fp.PackagePath)
-		result = err != nil || len(items) > 0
-		return result
-	}
-}
-
-func containsKey(keys []string, k string) bool {
-	for _, x := range keys {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // filteredDoc is content after the format's VirtualFilter, with its checksums.
@@ -388,7 +355,7 @@ func (v *Virtual) Delete(ctx context.Context, p string) error {
 
 // List implements Repository: the union of the children the local and remote-cache members
 // have under dir (the first member in resolution order wins for a name), filtered by every
-// level's patterns and the caller's permissions.
+// level's patterns, the caller's permissions and the dependency-confusion guard.
 func (v *Virtual) List(ctx context.Context, dir string, deep bool) ([]arca.Item, error) {
 	if dir != "" && !v.cfg.Filter().AllowsFolder(dir) {
 		return nil, notFoundIn(v.cfg.Key(), dir)
@@ -396,6 +363,7 @@ func (v *Virtual) List(ctx context.Context, dir string, deep bool) ([]arca.Item,
 	seen := map[string]bool{}
 	var out []arca.Item
 	found := dir == ""
+	g := v.Guard(ctx)
 	for _, c := range v.candidates(ctx, dir, format.Path{}) {
 		if c.storage == "" {
 			continue
@@ -409,7 +377,7 @@ func (v *Virtual) List(ctx context.Context, dir string, deep bool) ([]arca.Item,
 		}
 		found = true
 		for _, it := range items {
-			if seen[it.Path] || !v.visible(c, it) {
+			if seen[it.Path] || !v.visible(c, it) || g.Hides(c.Member, it.Path) {
 				continue
 			}
 			seen[it.Path] = true

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"slices"
 	"sync"
 	"time"
 
@@ -36,6 +35,8 @@ type mergedEntry struct {
 	version uint64 // registry configuration version
 	gen     uint64 // sum of the members' item generations
 	at      time.Time
+	// pkg and heldBy record that the dependency-confusion guard left remote members out.
+	pkg, heldBy string
 }
 
 func newMergedCache() *mergedCache { return &mergedCache{entries: map[string]mergedEntry{}} }
@@ -74,11 +75,18 @@ func (v *Virtual) openMerged(ctx context.Context, p string, fp format.Path, m fo
 		e, ok := v.merged.entries[p]
 		v.merged.mu.Unlock()
 		if ok && e.version == version && e.gen == gen && v.now().Sub(e.at) < ttl {
+			if e.heldBy != "" {
+				format.GuardNoteFrom(ctx).Add(e.pkg, e.heldBy)
+			}
 			return e.item, blob.BytesFile(e.doc), nil
 		}
 	}
-	if guard := v.guard(ctx, fp); guard() {
-		cands = slices.DeleteFunc(slices.Clone(cands), func(c candidate) bool { return c.Class != ClassLocal })
+	heldBy := ""
+	g := v.Guard(ctx)
+	if kept, left := g.exempt(cands, p, fp); left {
+		heldBy = g.HeldBy(fp)
+		g.refused(p, fp, heldBy)
+		cands = kept
 	}
 	docs, err := v.memberDocs(ctx, p, cands)
 	if err != nil {
@@ -97,7 +105,7 @@ func (v *Virtual) openMerged(ctx context.Context, p string, fp format.Path, m fo
 	it.Original = it.Checksums
 	if cacheable {
 		v.merged.mu.Lock()
-		v.merged.entries[p] = mergedEntry{item: it, doc: doc, version: version, gen: gen, at: now}
+		v.merged.entries[p] = mergedEntry{item: it, doc: doc, version: version, gen: gen, at: now, pkg: fp.Package, heldBy: heldBy}
 		v.merged.mu.Unlock()
 	}
 	return it, blob.BytesFile(doc), nil

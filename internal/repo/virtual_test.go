@@ -191,6 +191,26 @@ func (f *fixture) mustRead(key, p, wantContent, wantFrom string) {
 	}
 }
 
+// list lists dir of repository key and returns its files as "storage:path", space-separated.
+func (f *fixture) list(key, dir string, deep bool) string {
+	f.t.Helper()
+	rep, err := f.reg.Get(key)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	items, err := rep.List(f.ctx, dir, deep)
+	if err != nil {
+		f.t.Fatalf("list %s/%s: %v", key, dir, err)
+	}
+	var out []string
+	for _, it := range items {
+		if !it.Folder {
+			out = append(out, it.Repo+":"+it.Path)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
 func (f *fixture) mustMiss(ctx context.Context, key, p string) {
 	f.t.Helper()
 	if got, from, err := f.read(ctx, key, p); !errors.Is(err, arca.ErrNotFound) {
@@ -284,6 +304,42 @@ func TestDependencyConfusionGuard(t *testing.T) {
 	f.mustRead("v", "acme/1.0/acme.tgz", "ours", "internal")
 	f.mustRead("v", "lodash/4.0/lodash.tgz", "public", "public-cache")
 	f.mustRead("open", "acme/6.6/acme.tgz", "theirs", "public-cache")
+
+	// Every view agrees: the listing hides what a download refuses, and only that.
+	if got := f.list("v", "", true); got != "internal:acme/1.0/acme.tgz public-cache:lodash/4.0/lodash.tgz" {
+		t.Errorf("guarded list = %s", got)
+	}
+	if got := f.list("open", "", true); got != "internal:acme/1.0/acme.tgz public-cache:acme/6.6/acme.tgz public-cache:lodash/4.0/lodash.tgz" {
+		t.Errorf("unguarded list = %s", got)
+	}
+	// An explicit include pattern on the remote lets one name through.
+	f.remote("trusted", "generic", `,"includesPattern":"acme/6.6/**"`)
+	f.virtual("let", "generic", []string{"internal", "trusted"})
+	f.put("trusted-cache", "acme/6.6/acme.tgz", "vouched")
+	f.mustRead("let", "acme/6.6/acme.tgz", "vouched", "trusted-cache")
+	if got := f.list("let", "", true); got != "internal:acme/1.0/acme.tgz trusted-cache:acme/6.6/acme.tgz" {
+		t.Errorf("list through the trusting virtual = %s", got)
+	}
+	// The refusal is noted for the response header.
+	ctx, note := format.WithGuardNote(f.ctx)
+	f.mustMiss(ctx, "v", "acme/6.6/acme.tgz")
+	if got := note.Members(); len(got) != 1 || got[0] != "internal" {
+		t.Errorf("guard note = %v, want [internal]", got)
+	}
+}
+
+// TestGuardDefaultIsTheFormats: unset, the guard follows the format (off for Maven, whose
+// public registry verifies groupIds); set, the virtual's setting wins either way.
+func TestGuardDefaultIsTheFormats(t *testing.T) {
+	f := newFixture(t)
+	f.local("ml", "maven")
+	f.remote("mr", "maven")
+	f.virtual("mv", "maven", []string{"ml", "mr"})
+	f.virtual("mv-on", "maven", []string{"ml", "mr"}, `,"dependencyConfusionGuard":true`)
+	f.put("ml", "org/acme/lib/1.0/lib-1.0.jar", "patched")
+	f.put("mr-cache", "org/acme/lib/2.0/lib-2.0.jar", "upstream")
+	f.mustRead("mv", "org/acme/lib/2.0/lib-2.0.jar", "upstream", "mr-cache")
+	f.mustMiss(f.ctx, "mv-on", "org/acme/lib/2.0/lib-2.0.jar")
 }
 
 func TestPriorityResolution(t *testing.T) {
@@ -374,16 +430,7 @@ func TestVirtualListsTheUnionOfMembers(t *testing.T) {
 	f.put("b", "dir/two.txt", "2")
 	f.put("b", "dir/hidden.txt", "h")
 	f.update("b", `{"excludesPattern":"dir/hidden.txt"}`)
-	v, _ := f.reg.Get("v")
-	items, err := v.List(f.ctx, "dir", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, it := range items {
-		got = append(got, it.Repo+":"+it.Path)
-	}
-	if strings.Join(got, " ") != "a:dir/one.txt b:dir/two.txt" {
+	if got := f.list("v", "dir", false); got != "a:dir/one.txt b:dir/two.txt" {
 		t.Errorf("list = %v", got)
 	}
 }

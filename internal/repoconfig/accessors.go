@@ -50,7 +50,7 @@ type typed struct {
 	repositories          []string
 	defaultDeploymentRepo string
 	remoteArtifacts       bool
-	guard                 bool
+	guard, guardSet       bool
 	virtualCache          time.Duration
 
 	// federated
@@ -112,7 +112,9 @@ func (t *typed) fill(eff map[string]json.RawMessage) error {
 		_ = json.Unmarshal(eff["repositories"], &t.repositories)
 		t.defaultDeploymentRepo = str("defaultDeploymentRepo")
 		t.remoteArtifacts = boolOr("artifactoryRequestsCanRetrieveRemoteArtifacts", false)
-		t.guard = boolOr("dependencyConfusionGuard", true)
+		if raw, ok := eff["dependencyConfusionGuard"]; ok && json.Unmarshal(raw, &t.guard) == nil {
+			t.guardSet = true
+		}
 		t.virtualCache = period("virtualRetrievalCachePeriodSecs", time.Second)
 	}
 	if t.class == Federated {
@@ -229,10 +231,10 @@ func (c *Config) ArtifactoryRequestsCanRetrieveRemoteArtifacts() bool { return c
 // for the package types that merge metadata, 0 otherwise).
 func (c *Config) VirtualRetrievalCachePeriod() time.Duration { return c.virtualCache }
 
-// DependencyConfusionGuard reports whether a virtual repository refuses to resolve, from its
-// remote members, a package that exists in one of its local members (Arca's own setting,
-// "dependencyConfusionGuard", default true).
-func (c *Config) DependencyConfusionGuard() bool { return c.guard }
+// DependencyConfusionGuard reports a virtual repository's "dependencyConfusionGuard" (Arca's own
+// setting: refuse to resolve, from remote members, a package that exists in a local member) and
+// whether it is set at all; unset, the package type's format decides (format.GuardDefault).
+func (c *Config) DependencyConfusionGuard() (on, set bool) { return c.guard, c.guardSet }
 
 // PriorityResolution reports the priorityResolution setting.
 func (c *Config) PriorityResolution() bool { return c.priority }

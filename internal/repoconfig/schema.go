@@ -197,7 +197,6 @@ func defaultRules() []defaultRule {
 
 	add(cVirtual, nil, "[]", "repositories")
 	add(cVirtual, nil, "false", "artifactoryRequestsCanRetrieveRemoteArtifacts")
-	add(cVirtual, nil, "true", "dependencyConfusionGuard")
 	add(cVirtual, nil, `""`, "defaultDeploymentRepo", "keyPair")
 	add(cVirtual, java, `"discard_active_reference"`, "pomRepositoryReferencesCleanupPolicy")
 	add(cVirtual, java, "false", "forceMavenAuthentication")

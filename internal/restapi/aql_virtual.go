@@ -11,8 +11,8 @@ import (
 
 // virtualScope records what an AQL query's virtual repositories expanded to, to filter and
 // annotate the rows: Artifactory searches a virtual's locals and remote caches, returns only
-// items the virtual can reach (its and its members' patterns), and names the virtuals in a
-// row's "virtual_repos".
+// items the virtual can reach (its and its members' patterns, and what Arca's
+// dependency-confusion guard leaves visible), and names the virtuals in a row's "virtual_repos".
 type virtualScope struct {
 	// reach maps a storage key to the virtual repositories (and the member) that reach it.
 	reach map[string][]virtualReach
@@ -22,6 +22,7 @@ type virtualScope struct {
 
 type virtualReach struct {
 	v *repo.Virtual
+	g *repo.Guard
 	m repo.Member
 }
 
@@ -62,8 +63,9 @@ func (sc *virtualScope) rewrite(ctx context.Context, repos *repo.Registry, n aql
 			return n
 		}
 		or := aql.Or{}
+		g := v.Guard(ctx)
 		for storage, m := range v.SearchTargets(ctx) {
-			sc.reach[storage] = append(sc.reach[storage], virtualReach{v: v, m: m})
+			sc.reach[storage] = append(sc.reach[storage], virtualReach{v: v, g: g, m: m})
 			or = append(or, &aql.Cmp{Field: "repo", Op: aql.Eq, Value: storage})
 		}
 		if len(or) == 0 {
@@ -83,7 +85,8 @@ func (sc *virtualScope) virtualsOf(row meta.Row) (names []string, keep bool) {
 		return nil, true
 	}
 	for _, r := range reaches {
-		if r.v.Visible(r.m, row.Item.Path, row.Item.Folder) && !containsFold(names, r.v.Config().Key()) {
+		visible := r.v.Visible(r.m, row.Item.Path, row.Item.Folder) && !r.g.Hides(r.m, row.Item.Path)
+		if visible && !containsFold(names, r.v.Config().Key()) {
 			names = append(names, r.v.Config().Key())
 		}
 	}

@@ -12,7 +12,9 @@ import (
 	"arca"
 	"arca/internal/auth"
 	"arca/internal/blob"
+	"arca/internal/format"
 	"arca/internal/repo"
+	"arca/internal/repoconfig"
 )
 
 const artifactsPrefix = "/artifactory/"
@@ -48,11 +50,18 @@ func (a *API) serveItem(w http.ResponseWriter, r *http.Request, rep repo.Reposit
 	var it arca.Item
 	var err error
 	var f blob.File
-	if r.Method == http.MethodHead {
-		it, err = rep.Stat(r.Context(), rp.Path)
-	} else {
-		it, f, err = rep.Open(r.Context(), rp.Path)
+	ctx := r.Context()
+	var note *format.GuardNote // nil-safe: set for virtuals only
+	if rep.Config().Class() == repoconfig.Virtual {
+		ctx, note = format.WithGuardNote(ctx)
 	}
+	if r.Method == http.MethodHead {
+		it, err = rep.Stat(ctx, rp.Path)
+	} else {
+		it, f, err = rep.Open(ctx, rp.Path)
+	}
+	// Tell the client when the dependency-confusion guard shaped the answer (or refused it).
+	note.SetHeader(w.Header())
 	if errors.Is(err, arca.ErrNotFound) {
 		if ok, cerr := a.serveChecksum(w, r, rep, rp.Path); ok || cerr != nil {
 			return cerr

@@ -104,7 +104,10 @@ func (a *API) classicSearch(w http.ResponseWriter, r *http.Request, crit aql.And
 	}
 	detail := strings.ToLower(r.Header.Get("X-Result-Detail"))
 	withProps := strings.Contains(detail, "properties")
-	rows, err := a.Meta.Search(r.Context(), &aql.Query{Criteria: crit, Type: "file", Limit: -1}, withProps, false)
+	q := &aql.Query{Criteria: crit, Type: "file", Limit: -1}
+	// A virtual named in repos searches what it reaches, as in AQL.
+	scope := a.expandVirtuals(r.Context(), q)
+	rows, err := a.Meta.Search(r.Context(), q, withProps, false)
 	if err != nil {
 		return err
 	}
@@ -113,6 +116,11 @@ func (a *API) classicSearch(w http.ResponseWriter, r *http.Request, crit aql.And
 	for _, row := range rows {
 		if !a.canRead(r, row.Item.Repo, row.Item.Path) {
 			continue
+		}
+		if scope != nil {
+			if _, keep := scope.virtualsOf(row); !keep {
+				continue
+			}
 		}
 		results = append(results, a.searchResult(base, row, detail, withProps))
 	}

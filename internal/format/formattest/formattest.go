@@ -9,7 +9,9 @@
 //   - a two-member virtual: both members' content served, their metadata merged;
 //   - a remote repository over a second instance: a hit fetched once and then served from the
 //     cache, a miss asked upstream once and then answered from the missed-retrieval cache;
-//   - the dependency-confusion guard: the format's default, and the virtual's override both ways.
+//   - the dependency-confusion guard: the format's default, and the virtual's override both ways,
+//     with every view of the virtual agreeing (download, metadata and its header, storage API
+//     info and listing, AQL, the classic artifact search).
 //
 // The e2e package runs it for every format in one table (e2e/formats_test.go).
 package formattest
@@ -58,6 +60,11 @@ type Fixture struct {
 	// UpstreamURL is the URL a remote repository of this format uses to proxy repo on the
 	// instance at base.
 	UpstreamURL func(base, repo string) string
+	// StoragePath is where the main artifact of pkg@version is stored inside a repository (what
+	// the storage API and AQL report).
+	StoragePath func(pkg, version string) string
+	// MetadataPath is where a client reads pkg's metadata in repo ("" for formats without).
+	MetadataPath func(repo, pkg string) string
 	// GuardDefault is the format's default for the dependency-confusion guard.
 	GuardDefault bool
 }
@@ -202,6 +209,10 @@ func guard(t *testing.T, env Env, f Fixture) {
 	if err := f.Deploy(c, "conf-local", "claimed", "1.0.0", content("claimed", "1.0.0")); err != nil {
 		t.Fatalf("deploy: %v", err)
 	}
+	// The remote's 2.0.0 in its cache: what listings and searches could show.
+	if res := c.Do("GET", f.ContentPath("conf-remote", "claimed", "2.0.0"), nil); res.Status != http.StatusOK {
+		t.Fatalf("caching 2.0.0 through the remote: %d %s", res.Status, trunc(res.Body))
+	}
 	for _, tc := range []struct {
 		name, setting string
 		on            bool
@@ -219,6 +230,7 @@ func guard(t *testing.T, env Env, f Fixture) {
 		if !tc.on && (res.Status != http.StatusOK || !bytes.Equal(res.Body, content("claimed", "2.0.0"))) {
 			t.Errorf("%s (guard off): the remote's 2.0.0 answered %d, want 200 with its content", tc.name, res.Status)
 		}
+		guardViews(t, c, f, key, tc.name, tc.on)
 		if f.Versions == nil {
 			continue
 		}
@@ -231,6 +243,45 @@ func guard(t *testing.T, env Env, f Fixture) {
 		if err != nil || status != http.StatusOK || !slices.Equal(vs, want) {
 			t.Errorf("%s: metadata lists %v (status %d, %v), want %v", tc.name, vs, status, err, want)
 		}
+		if f.MetadataPath != nil {
+			h := c.Do("GET", f.MetadataPath(key, "claimed"), nil).Header.Get("X-Arca-Dependency-Guard")
+			if tc.on != (h != "") {
+				t.Errorf("%s: metadata header X-Arca-Dependency-Guard = %q, want it set: %v", tc.name, h, tc.on)
+			}
+		}
+	}
+}
+
+// guardViews checks that the storage API, AQL and the classic search through virtual key show
+// the remote's cached claimed@2.0.0 exactly when the guard is off.
+func guardViews(t *testing.T, c *Client, f Fixture, key, name string, on bool) {
+	t.Helper()
+	file := f.StoragePath("claimed", "2.0.0")
+	base := file[strings.LastIndexByte(file, '/')+1:]
+	if listed := slices.Contains(c.Files(t, key), "/"+file); listed == on {
+		t.Errorf("%s: the storage API's deep list shows %s: %v, want %v", name, file, listed, !on)
+	}
+	if st := c.Do("GET", "/api/storage/"+key+"/"+file, nil).Status; (st == http.StatusNotFound) != on {
+		t.Errorf("%s: the storage API's info of %s answered %d (guard on: %v)", name, file, st, on)
+	}
+	aql := fmt.Sprintf(`items.find({"repo":%q,"name":%q})`, key, base)
+	res := c.DoHeader("POST", "/api/search/aql", []byte(aql), http.Header{"Content-Type": {"text/plain"}})
+	var doc struct {
+		Results []json.RawMessage `json:"results"`
+	}
+	if err := json.Unmarshal(res.Body, &doc); res.Status != http.StatusOK || err != nil {
+		t.Fatalf("%s: AQL answered %d: %s", name, res.Status, trunc(res.Body))
+	}
+	if found := len(doc.Results) > 0; found == on {
+		t.Errorf("%s: AQL finds %s: %v, want %v", name, base, found, !on)
+	}
+	res = c.Do("GET", "/api/search/artifact?name="+base+"&repos="+key, nil)
+	doc.Results = nil
+	if err := json.Unmarshal(res.Body, &doc); res.Status != http.StatusOK || err != nil {
+		t.Fatalf("%s: artifact search answered %d: %s", name, res.Status, trunc(res.Body))
+	}
+	if found := len(doc.Results) > 0; found == on {
+		t.Errorf("%s: the artifact search finds %s: %v, want %v", name, base, found, !on)
 	}
 }
 

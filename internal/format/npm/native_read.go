@@ -58,7 +58,9 @@ func (c call) packument(w http.ResponseWriter, r *http.Request, rep format.Repos
 	if err := c.h.Authorize(r, format.Read, key, DocPath(name)); err != nil {
 		return err
 	}
-	it, f, err := rep.Open(r.Context(), DocPath(name))
+	ctx, note := format.WithGuardNote(r.Context())
+	it, f, err := rep.Open(ctx, DocPath(name))
+	note.SetHeader(w.Header())
 	if errors.Is(err, arca.ErrNotFound) || (err == nil && f == nil) {
 		return arca.Errorf(arca.ErrNotFound, "package '%s' not found in '%s'", name, key)
 	}
