@@ -10,7 +10,7 @@ import (
 	"github.com/jfrog/jfrog-client-go/artifactory/services"
 )
 
-// Flows "copy" and "move" (§1, §9): the client searches with "type":"any", reduces the rows to
+// Flows "copy" and "move": the client searches with "type":"any", reduces the rows to
 // the top-most items (or the bottom-most with --flat and placeholders), creates target folders
 // (PUT …/ → 201) and sends POST /api/copy|move/{src}?to={dst} per item (200). Folders travel
 // with their content and properties.

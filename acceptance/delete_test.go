@@ -9,7 +9,7 @@ import (
 	"github.com/jfrog/jfrog-client-go/artifactory/services"
 )
 
-// Flow "delete" (§1, §7.3): GetPathsToDelete searches with "type":"any" and keeps the top-most
+// Flow "delete": GetPathsToDelete searches with "type":"any" and keeps the top-most
 // items; DeleteFiles sends DELETE /{repo}/{path} per item (folders end in "/"), each answered 204.
 func TestDelete(t *testing.T) {
 	t.Parallel()

@@ -6,7 +6,7 @@
 // ../cmd/arca into a temporary directory, starts it on 127.0.0.1:0 with an empty data directory and
 // the admin password "secret", waits for GET /api/system/ping, runs the tests and stops the server.
 //
-// Every test covers one client flow from docs/ARTIFACTORY-API.md §1 and creates its own
+// Every test covers one client flow that JFrog's clients depend on and creates its own
 // repositories, so tests are independent of each other and of their order. Besides what the client
 // library reports, most tests assert on the wire exchange (status codes, checksum-deploy, range
 // requests) recorded by a RoundTripper installed in the client, and on the server's state read back

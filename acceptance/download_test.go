@@ -14,7 +14,7 @@ import (
 	"github.com/jfrog/jfrog-client-go/artifactory/services"
 )
 
-// Flow "download" (§1, §7.2): a search, then a GET per file; files above MinSplitSize go as a HEAD
+// Flow "download": a search, then a GET per file; files above MinSplitSize go as a HEAD
 // (200 + Accept-Ranges: bytes) and parallel ranged GETs that must each answer 206. The client
 // checks every file against the actual_sha1 of its search row.
 func TestDownload(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"github.com/jfrog/jfrog-client-go/artifactory/services"
 )
 
-// Flow "set / delete props" (§1, §8): the client searches, then sends
+// Flow "set / delete props": the client searches, then sends
 // PUT|DELETE /api/storage/{repo}/{path}?properties=…&recursive=0 per item, each answered 204.
 // The result is read back with GET /api/storage/{repo}/{path}?properties.
 func TestProperties(t *testing.T) {

@@ -20,13 +20,13 @@ type repoCase struct {
 	rclass   string
 	key      string
 	create   any            // params sent on create (PUT)
-	defaults map[string]any // fields not sent, with their documented effective values (§6)
+	defaults map[string]any // fields not sent, with their documented effective values
 	update   any            // params sent on update (POST); the server merges them
 	want     map[string]any // fields after the update (sent on update, or kept from create)
 	secret   string         // a value that GET must never echo (a remote's password)
 }
 
-// Flows "repo create, update, delete" and "repo get, list" (§1, §5, §6): a local, a remote and a
+// Flows "repo create, update, delete" and "repo get, list": a local, a remote and a
 // virtual generic repository go through create → get → list (with filters) → update → get →
 // delete → get (400).
 func TestRepositoryLifecycle(t *testing.T) {
@@ -279,7 +279,7 @@ func TestRepositoryLifecycle(t *testing.T) {
 	}
 }
 
-// Flow "batch create / update" (§1, §5): PUT /api/v2/repositories/batch answers 201, POST 200.
+// Flow "batch create / update": PUT /api/v2/repositories/batch answers 201, POST 200.
 func TestRepositoryBatch(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
@@ -348,7 +348,7 @@ func project(got, want map[string]any) map[string]any {
 }
 
 // checkNoSecret fails if secret appears anywhere in the configuration (the password must never be
-// echoed in clear, §6).
+// echoed in clear).
 func checkNoSecret(t testing.TB, cfg map[string]any, secret string) {
 	t.Helper()
 	if secret == "" {

@@ -46,9 +46,9 @@ func searchFixture(t *testing.T, c *client) (string, map[string][]byte) {
 	return repo, files
 }
 
-// Flow "search" (§1, §10): SearchFiles turns patterns, --props, --exclusions, --exclude-props,
+// Flow "search": SearchFiles turns patterns, --props, --exclusions, --exclude-props,
 // --sort-by/--sort-order/--offset/--limit and --include-dirs into AQL (with duplicate "$or" keys
-// and "$or" spanning sibling criteria, §10.4) and reads the rows.
+// and "$or" spanning sibling criteria) and reads the rows.
 func TestSearch(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
@@ -234,7 +234,7 @@ func checkResultItem(t *testing.T, repo string, it utils.ResultItem, files map[s
 }
 
 // AQL as users write it (the library's Aql, as in spec files): row fields, the "." path of root
-// items, size as a number, comparison operators, include, sort and the range block (§10).
+// items, size as a number, comparison operators, include, sort and the range block.
 func TestAqlDirect(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)

@@ -26,14 +26,14 @@ func TestPing(t *testing.T) {
 	if ct := pings[0].RespHeader.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
 		t.Errorf("ping Content-Type = %q, want text/plain", ct)
 	}
-	// Every response names the instance (§13); smart remotes compare it with their own.
+	// Every response names the instance; smart remotes compare it with their own.
 	if id := pings[0].RespHeader.Get("X-Artifactory-Id"); id == "" {
 		t.Errorf("ping response has no X-Artifactory-Id header")
 	}
 }
 
 // Flow "version": GET /api/system/version → {"version":"7.x.y",...}. The clients compare it as a
-// semantic version to enable features (§3), so it must parse and be at least 7.
+// semantic version to enable features, so it must parse and be at least 7.
 func TestSystemVersion(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
@@ -81,7 +81,7 @@ func parseVersion(v string) ([3]int, bool) {
 }
 
 // Errors are JSON {"errors":[{"status":N,"message":"…"}]}; a missing repository's configuration
-// is 400, not 404 (§2, §5).
+// is 400, not 404.
 func TestErrorShapeMissingRepository(t *testing.T) {
 	t.Parallel()
 	key := uniqueKey(t, "missing")

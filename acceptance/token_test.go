@@ -14,7 +14,7 @@ import (
 	"github.com/jfrog/jfrog-client-go/auth"
 )
 
-// Flow "token login" (§4): the CLI, configured with user and password, creates a token through
+// Flow "token login": the CLI, configured with user and password, creates a token through
 // POST /api/security/token (form), decodes its payload to watch the expiry, and then sends
 // "Authorization: Bearer" for every request. The token then drives a whole
 // create-upload-search-download round, and is refreshed with the refresh token.

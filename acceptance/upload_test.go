@@ -22,7 +22,7 @@ func isUploadSuccess(status int) bool {
 	return status == http.StatusOK || status == http.StatusCreated || status == http.StatusAccepted
 }
 
-// Flow "upload" (§7.1) with --target-props: small files go in one PUT with the body; a file of at
+// Flow "upload" with --target-props: small files go in one PUT with the body; a file of at
 // least 10 KiB first tries a checksum deploy (PUT, X-Checksum-Deploy: true, no body), which
 // must get 404 for unknown content, and then sends the body. Matrix parameters become properties.
 func TestUploadWithProperties(t *testing.T) {
@@ -110,7 +110,7 @@ func TestUploadWithProperties(t *testing.T) {
 }
 
 // Flow "upload", second half: the same content deployed again at another path (and in another
-// repository) must be accepted by checksum deploy alone, without the body (§7.1).
+// repository) must be accepted by checksum deploy alone, without the body.
 func TestUploadChecksumDeploy(t *testing.T) {
 	t.Parallel()
 	c := newClient(t)
@@ -154,7 +154,7 @@ func TestUploadChecksumDeploy(t *testing.T) {
 	}
 }
 
-// Flow "upload ≥ 200 MiB" (§1, §12), scaled down by lowering MinSplitSize: once the checksum
+// Flow "upload ≥ 200 MiB", scaled down by lowering MinSplitSize: once the checksum
 // deploy fails the client asks GET /api/v1/uploads/config (server ≥ 7.82.2), and on
 // {"supported":false} falls back to a single PUT.
 func TestUploadMultipartProbe(t *testing.T) {
@@ -167,7 +167,7 @@ func TestUploadMultipartProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	if parts, ok := parseVersion(v); !ok || versionLess(parts, [3]int{7, 82, 2}) {
-		t.Fatalf("server version %q < 7.82.2: the client never probes uploads/config (§3 asks for 7.104.x or later)", v)
+		t.Fatalf("server version %q < 7.82.2: the client never probes uploads/config (Arca reports 7.104.x or later)", v)
 	}
 
 	data := content(3, 256*1024)

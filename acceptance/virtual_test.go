@@ -66,7 +66,7 @@ func getExpect(t testing.TB, relURL string, status int, want []byte) *http.Respo
 	return resp
 }
 
-// Virtual repositories (§6.4, §16) through jfrog-client-go: a virtual over two generic locals is
+// Virtual repositories through jfrog-client-go: a virtual over two generic locals is
 // created with the library's virtual-repository service; the CLI's upload, search and download
 // flows run against the virtual key; resolution order, member patterns and Arca's resolution
 // endpoint are checked with plain requests.
@@ -286,7 +286,7 @@ func testVirtualFlows(t *testing.T) {
 			t.Errorf("Aql(%s): range.total %d, want %d", query, ans.Range.Total, len(ans.Results))
 		}
 
-		// Folder info on the virtual merges its members' children (§8, §16).
+		// Folder info on the virtual merges its members' children.
 		var folder struct {
 			Children []struct {
 				URI    string `json:"uri"`
@@ -481,7 +481,7 @@ func testVirtualFirstMemberWins(t *testing.T) {
 //
 // The hiding member is a nested virtual w (excludesPattern "hidden/**") over local l2, so the
 // item stays readable directly in l2; a local's own excludesPattern also hides the path from the
-// local itself (§16.1 applies every level's patterns), which the second case checks through the
+// local itself (every level's patterns apply), which the second case checks through the
 // virtual only.
 func testVirtualMemberPatterns(t *testing.T) {
 	t.Parallel()

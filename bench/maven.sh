@@ -45,7 +45,7 @@ repo_root=$(cd "$script_dir/.." && pwd)
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] ||
 	die "nginx is missing: install it, e.g. 'apt-get install --no-install-recommends nginx-light'"
 NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
-command -v mvn >/dev/null 2>&1 || die "mvn is missing (see docs/CLIENTS.md §1)"
+command -v mvn >/dev/null 2>&1 || die "mvn is missing (see docs/development.md)"
 DEP_PLUGIN=/usr/share/maven-repo/org/apache/maven/plugins/maven-dependency-plugin/3.5.0
 [[ -d $DEP_PLUGIN ]] || die "maven-dependency-plugin 3.5.0 is not in /usr/share/maven-repo: apt-get install --no-install-recommends libmaven-dependency-plugin-java maven-debian-helper"
 [[ -n ${ARCA_BIN:-} ]] || command -v go >/dev/null 2>&1 || die "go is not on PATH"

@@ -66,7 +66,7 @@ GEN=$script_dir/npm/gen.js
 VERDACCIO_DIR=${VERDACCIO_DIR:-$repo_root/bench/out/verdaccio-$VERDACCIO_VERSION}
 
 # ---------------------------------------------------------------- tools
-command -v node >/dev/null 2>&1 || die "node is missing (Node 20 with npm 11, see docs/CLIENTS.md §2)"
+command -v node >/dev/null 2>&1 || die "node is missing (Node 20 with npm 11)"
 command -v npm >/dev/null 2>&1 || die "npm is missing"
 command -v curl >/dev/null 2>&1 || die "curl is required"
 command -v timeout >/dev/null 2>&1 || die "timeout (coreutils) is required"
@@ -128,7 +128,7 @@ arca_token=$(acurl -X POST "$arca_base/api/security/token" -d username=admin -d 
 [[ -n $arca_token ]] || die "Arca returned no access token"
 
 # ---------------------------------------------------------------- Verdaccio
-# verdaccio_config DIR PORT [UPLINK_URL]: a config like docs/CLIENTS.md §12: htpasswd auth,
+# verdaccio_config DIR PORT [UPLINK_URL]: htpasswd auth,
 # JWT API tokens (verified by signature: no password hash per request), every package
 # readable and publishable by authenticated users only (as in Arca), audit middleware off, web
 # UI off, only warnings logged (Arca logs no requests either). With UPLINK_URL, a proxy of it.
@@ -186,7 +186,7 @@ log: { type: stdout, format: pretty, level: warn }
 EOF
 }
 # verdaccio_start DIR PORT: starts it (pinned like Arca), sets v_pid, v_token (a JWT from the
-# adduser PUT of docs/CLIENTS.md §2).
+# adduser PUT).
 verdaccio_start() {
 	local dir=$1 port=$2
 	${srv_run[@]+"${srv_run[@]}"} node "$verdaccio_js" -c "$dir/config.yaml" >"$dir/verdaccio.log" 2>&1 &

@@ -21,8 +21,9 @@ import (
 )
 
 // Helpers of the npm end-to-end tests, which drive the real npm 11, pnpm, yarn 4 and bun
-// (CLIENTS.md §2). .ci/run installs pnpm, yarn and bun with npm into a directory it exports as
-// ARCA_NPM_CLIENTS; the tests look there, then on PATH, then in .ci/run's default directory.
+// (docs/development.md). .ci/run installs pnpm, yarn and bun with npm into a directory it
+// exports as ARCA_NPM_CLIENTS; the tests look there, then on PATH, then in .ci/run's default
+// directory.
 
 // npmClientTimeout bounds every client command.
 const npmClientTimeout = 90 * time.Second
@@ -35,24 +36,20 @@ func npmTool(t *testing.T, name string) string {
 	if d := os.Getenv("ARCA_NPM_CLIENTS"); d != "" {
 		dirs = append(dirs, d)
 	}
-	for _, d := range dirs {
-		if p := filepath.Join(d, name); isExecutable(p) {
-			return p
-		}
-	}
 	if p, err := exec.LookPath(name); err == nil {
-		return p
+		dirs = append(dirs, filepath.Dir(p))
 	}
 	if home, err := os.UserHomeDir(); err == nil {
-		if p := filepath.Join(home, ".cache/arca-npm-clients/node_modules/.bin", name); isExecutable(p) {
+		dirs = append(dirs, filepath.Join(home, ".cache/arca-npm-clients/node_modules/.bin"))
+	}
+	for _, d := range dirs {
+		if p := filepath.Join(d, name); isExecutable(p) {
+			clientFound(name)
 			return p
 		}
 	}
-	msg := name + " not found (ARCA_NPM_CLIENTS, PATH, ~/.cache/arca-npm-clients); install the npm clients as .ci/run does (CLIENTS.md §2)"
-	if os.Getenv("CI") == "" {
-		t.Skip(msg)
-	}
-	t.Fatal(msg + " (CI is set: this is a failure, not a skip)")
+	clientMissing(t, name, name+" not found (ARCA_NPM_CLIENTS, PATH, ~/.cache/arca-npm-clients); "+
+		"install the npm clients with .ci/install-clients (docs/development.md)")
 	return ""
 }
 

@@ -229,7 +229,7 @@ func TestNpmManagement(t *testing.T) {
 }
 
 // npmPublishDocument is the document npm publish PUTs for the package.json and its tarball
-// (CLIENTS.md §2): the manifest with its dist, the latest tag and the tarball attached.
+// (the npm registry API): the manifest with its dist, the latest tag and the tarball attached.
 func npmPublishDocument(t *testing.T, packageJSON, tgz string) string {
 	t.Helper()
 	var manifest map[string]any

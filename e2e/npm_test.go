@@ -110,7 +110,7 @@ func npmTarballGets(log string) []string {
 	return got
 }
 
-// TestNpmEndToEnd drives npm 11, pnpm, yarn 4 and bun (CLIENTS.md §2) against two Arca
+// TestNpmEndToEnd drives npm 11, pnpm, yarn 4 and bun (docs/development.md) against two Arca
 // instances: B holds npm-local with a small dependency tree; A has npm-local, npm-remote (→ B)
 // and npm-virtual over both. Packages are published through A's virtual (plain, scoped and
 // under the beta tag); fresh projects install a tree whose transitive dependencies come from B.

@@ -53,7 +53,7 @@ func TestRemoteFetchCacheAndViews(t *testing.T) {
 		t.Errorf("storage info of the cached file: %+v", info)
 	}
 	if info.RemoteURL != u.url()+"/"+p {
-		t.Errorf("storage info remoteUrl = %q, want %q (ARTIFACTORY-API §8: caches carry remoteUrl)", info.RemoteURL, u.url()+"/"+p)
+		t.Errorf("storage info remoteUrl = %q, want %q (caches carry remoteUrl, as in Artifactory)", info.RemoteURL, u.url()+"/"+p)
 	}
 	var list struct{ Files []struct{ URI string } }
 	s.must(200, req{method: "GET", path: "/api/storage/r-cache/org?list&deep=1"}).json(t, &list)

@@ -34,7 +34,7 @@ func (s *server) stats(path string) stats {
 }
 
 // TestStatisticsPush plays the downstream instance of a smart remote pushing statistics to
-// Arca (ARTIFACTORY-API.md §14.2, upstream side).
+// Arca (the upstream side of statistics sync).
 func TestStatisticsPush(t *testing.T) {
 	s := start(t)
 	s.local("libs")

@@ -24,7 +24,7 @@ func pathOrName(f string, v any) *Cmp {
 	return eq(f, v)
 }
 
-// The include lists of ARTIFACTORY-API.md §10.2: "…" and the 10 fields of cp/mv/del.
+// The include lists JFrog CLI sends: "…" and the 10 fields of cp/mv/del.
 const (
 	cliInclude   = `"name","repo","path","actual_md5","actual_sha1","sha256","size","type","modified","created","property"`
 	cliInclude10 = `"name","repo","path","actual_md5","actual_sha1","sha256","size","type","modified","created"`
@@ -50,7 +50,7 @@ var (
 	}
 )
 
-// cliQueries are the queries of ARTIFACTORY-API.md §10.2, verbatim except that "…" and
+// cliQueries are the queries JFrog CLI sends, verbatim except that "…" and
 // "<criteria above>" are spelled out.
 var cliQueries = []struct {
 	name string

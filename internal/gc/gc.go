@@ -1,7 +1,7 @@
 // Package gc removes blobs that no item references any more.
 //
 // Blobs and item rows are not written in one transaction: an upload commits its blob first and
-// inserts the item row afterwards (DESIGN.md §7). Between the two the blob is referenced by
+// inserts the item row afterwards. Between the two the blob is referenced by
 // nothing, so Collect deletes only blobs whose ModTime is older than a grace period, and stores
 // refresh a blob's ModTime when the same bytes are committed again. The grace period must
 // therefore exceed the longest time between an upload's Commit and its metadata insert.

@@ -81,7 +81,7 @@ const (
 	maxEdges = 1 << 14
 )
 
-// Resolve computes root's effective resolution list (ARTIFACTORY-API.md §16). root is a
+// Resolve computes root's effective resolution list. root is a
 // virtual repository's configuration; for any other class the result is empty. lookup finds
 // the members; it is called at most once per distinct key and never for root's own key.
 //

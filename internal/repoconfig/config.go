@@ -1,4 +1,4 @@
-// Package repoconfig is the Artifactory repository configuration JSON (ARTIFACTORY-API.md §6)
+// Package repoconfig is the Artifactory repository configuration JSON
 // for the four classes: local, remote, virtual and federated. It decodes, validates, applies
 // defaults, merges partial updates and encodes the GET form. It is pure: no storage, no HTTP.
 //

@@ -3,7 +3,7 @@ package repoconfig
 import "slices"
 
 // This file is the schema: which fields Arca knows, how each is validated, and the defaults
-// that make up a field's effective value when the client did not send it (ARTIFACTORY-API.md §6).
+// that make up a field's effective value when the client did not send it.
 // The tables are built by functions, not package variables, so nothing here can be mutated.
 
 // classSet is a set of repository classes.
@@ -73,14 +73,14 @@ func knownFields() map[string]fieldSpec {
 		m[name] = fieldSpec{kind: kEnum, classes: classes, enum: values}
 	}
 
-	// §6.1 common.
+	// Common to every class.
 	add(kString, cAll, "description", "notes", "projectKey", "repoLayoutRef")
 	add(kIncludes, cAll, "includesPattern")
 	add(kExcludes, cAll, "excludesPattern")
 	add(kStrings, cAll, "environments")
 	add(kBool, cAll, "forceNugetAuthentication")
 
-	// §6.2 local and federated, shared with remote where Artifactory shares them.
+	// Local and federated, shared with remote where Artifactory shares them.
 	add(kBool, cStored|cRemote, "blackedOut", "xrayIndex", "archiveBrowsingEnabled", "downloadRedirect",
 		"cdnRedirect", "priorityResolution", "handleReleases", "handleSnapshots",
 		"suppressPomConsistencyChecks", "blockPushingSchema1", "cargoAnonymousAccess")
@@ -96,7 +96,7 @@ func knownFields() map[string]fieldSpec {
 	enum("dockerApiVersion", cStored, "V1", "V2")
 	add(kMembers, cFederated, "members")
 
-	// §6.3 remote.
+	// Remote.
 	add(kURL, cRemote, "url")
 	add(kString, cRemote, "username", "password", "proxy", "localAddress", "clientTlsCertificate",
 		"remoteRepoLayoutRef", "queryParams", "mismatchingMimeTypesOverrideList",
@@ -115,7 +115,7 @@ func knownFields() map[string]fieldSpec {
 	add(kBool, cRemote|cVirtual, "externalDependenciesEnabled")
 	add(kStrings, cRemote|cVirtual, "externalDependenciesPatterns")
 
-	// §6.4 virtual.
+	// Virtual.
 	add(kKeys, cVirtual, "repositories")
 	add(kKey, cVirtual, "defaultDeploymentRepo")
 	add(kBool, cVirtual, "artifactoryRequestsCanRetrieveRemoteArtifacts", "forceMavenAuthentication",
@@ -141,7 +141,7 @@ type defaultRule struct {
 // javaTypes are the package types with Maven-style release/snapshot handling.
 func javaTypes() []string { return []string{"maven", "gradle", "ivy", "sbt"} }
 
-// defaultRules lists Artifactory's documented defaults (ARTIFACTORY-API.md §6). A field with no
+// defaultRules lists Artifactory's documented defaults. A field with no
 // documented default has no rule: it appears in GET only when a client has set it.
 func defaultRules() []defaultRule {
 	var rules []defaultRule

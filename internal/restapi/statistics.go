@@ -14,7 +14,7 @@ import (
 
 const statisticsPrefix = "/artifactory/api/storage/statistics/"
 
-// remoteStatsEntry is one entry of a smart remote's statistics push (ARTIFACTORY-API.md §14.2).
+// remoteStatsEntry is one entry of a smart remote's statistics push.
 // Times are epoch milliseconds; the *By fields may be null.
 type remoteStatsEntry struct {
 	DownloadCount          int64  `json:"downloadCount"`
@@ -37,8 +37,8 @@ type remoteStatsUpdate struct {
 }
 
 // PutStatistics handles PUT /api/storage/statistics/{key}: the download statistics a smart
-// remote on another instance pushes for the items it cached from this one (§14.2, "Upstream
-// (receiver)"). {key} is normally "<upstreamKey>-cache"; each entry's repoPath resolves in the
+// remote on another instance pushes for the items it cached from this one (the receiving side).
+// {key} is normally "<upstreamKey>-cache"; each entry's repoPath resolves in the
 // repository of that key, else in the one named by the key without "-cache" (the sender appends
 // the suffix even when this side's repository is a local one). Only stored items count: a
 // remote repository's cache is looked at, the upstream never asked.

@@ -21,7 +21,7 @@ type Upstream struct {
 	Why string
 }
 
-// Feature is a smart-remote feature gated by the upstream's version (§14.1).
+// Feature is a smart-remote feature gated by the upstream's version.
 type Feature int
 
 // The features, in the order Artifactory introduced them.
@@ -88,7 +88,7 @@ func parseVersion(s string) ([3]int, bool) {
 	return v, true
 }
 
-// Detect asks the upstream whether it is a smart upstream (§14.1):
+// Detect asks the upstream whether it is a smart upstream:
 //
 //  1. GET {Base}/api/system/version must answer 200 JSON with a "version", and its
 //     X-Artifactory-Id header must not be this instance's own id (an upstream that is this very

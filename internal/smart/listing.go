@@ -19,11 +19,11 @@ type Entry struct {
 	Folder bool
 }
 
-// MaxListing caps the HTML listing ListHTML reads (§14.4: "within a size cap").
+// MaxListing caps the HTML listing ListHTML reads.
 const MaxListing = 8 << 20
 
 // ParseListing reads the children of a folder from an HTML listing page, the way Artifactory's
-// listRemoteFolderItems does (§14.4), so that Apache, nginx, Artifactory and Arca listings all
+// listRemoteFolderItems does, so that Apache, nginx, Artifactory and Arca listings all
 // work:
 //
 //   - every <a … href="X">TEXT</a> (either quote style, or none; inline tags inside TEXT are
@@ -191,7 +191,7 @@ func indexFold(s, sub string) int {
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
 
-// ListHTML lists a remote folder from the upstream's HTML page (§14.4): GET {URL}/{dir}/, always
+// ListHTML lists a remote folder from the upstream's HTML page: GET {URL}/{dir}/, always
 // with a trailing slash, which must answer 200 within MaxListing bytes. A 404 is
 // arca.ErrNotFound; other answers are errors as for FetchProperties. Works with any upstream
 // that serves listings (Artifactory, Arca, Apache, nginx).

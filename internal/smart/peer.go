@@ -1,14 +1,13 @@
 // Package smart implements the downstream side of Artifactory's smart remote repositories: the
 // requests a remote repository sends to an upstream that is another Artifactory-compatible
 // instance (Arca or Artifactory), beyond fetching artifacts. Reference:
-// ../shared/docs/ARTIFACTORY-API.md §14 (wire protocol) and §15 (inter-instance headers).
+// docs/remote.md (smart remotes) and docs/api.md.
 //
 //   - Peer.Detect: is the upstream a different Artifactory-compatible instance, which version,
-//     and does the upstream repository allow smart features (§14.1)?
-//   - StatsPusher: queue download events of the remote's cache and push them upstream (§14.2).
-//   - Peer.FetchProperties, Peer.SourceExists, Sync: property sync and origin-absence detection
-//     (§14.3).
-//   - ParseListing, Peer.ListHTML, Peer.ListStorage: remote folder listing (§14.4).
+//     and does the upstream repository allow smart features?
+//   - StatsPusher: queue download events of the remote's cache and push them upstream.
+//   - Peer.FetchProperties, Peer.SourceExists, Sync: property sync and origin-absence detection.
+//   - ParseListing, Peer.ListHTML, Peer.ListStorage: remote folder listing.
 //
 // Every request carries X-Artifactory-Originated (and the deprecated Origin-Artifactory) with the
 // instance's own id, so an upstream that points back at this instance answers "Recursive call
@@ -38,7 +37,7 @@ type Peer struct {
 	// Base is "{scheme}://{host}[:{port}]/{first path segment}" and Key the upstream repository
 	// key, both derived from URL by Base. NewPeer fills them.
 	Base, Key string
-	// QueryParams ("a=1&b=2") are added to requests under URL, as to artifact fetches (§15).
+	// QueryParams ("a=1&b=2") are added to requests under URL, as to artifact fetches.
 	QueryParams string
 	// OwnID is this instance's id, sent in X-Artifactory-Originated.
 	OwnID string
@@ -54,7 +53,7 @@ func NewPeer(client *http.Client, remoteURL, ownID, username, password string) P
 		OwnID: ownID, Username: username, Password: password}
 }
 
-// Base derives the two values §14 reads from a remote repository's url: base is
+// Base derives the two values the smart features read from a remote repository's url: base is
 // "{scheme}://{host}[:{port}]/{first path segment}" (normally ".../artifactory"), upstreamKey the
 // last path segment (percent-decoded). The query and fragment are ignored, and so is a trailing
 // slash. A url that does not parse, or has no path, gives "" for what it lacks.

@@ -12,7 +12,7 @@ import (
 	"arca"
 )
 
-// Property keys of §14.3.
+// Property keys of the smart-remote property sync.
 const (
 	// ReplicationPrefix starts the keys that are never synchronised from the upstream: they
 	// describe replication on the instance that holds them.
@@ -29,13 +29,13 @@ type RemoteProps struct {
 	Exists bool
 	// Replace reports that Props is the item's complete upstream property set and replaces the
 	// cached properties (Sync). It is false when the upstream has the item but answered that it
-	// has no properties: then the cached ones are kept (§14.3).
+	// has no properties: then the cached ones are kept.
 	Replace bool
 	// Props are the upstream properties without the ReplicationPrefix keys; never nil.
 	Props arca.Properties
 }
 
-// FetchProperties reads an item's properties upstream (§14.3):
+// FetchProperties reads an item's properties upstream:
 // GET {Base}/api/storage/{Key}/{path}?properties.
 //
 //   - 200: Exists, Replace, Props as answered.
@@ -78,7 +78,7 @@ func (p Peer) FetchProperties(ctx context.Context, path string) (RemoteProps, er
 }
 
 // SourceExists asks whether the item still exists upstream: HEAD {URL}/{path} (origin-absence
-// detection, §14.3). 200 is true; 404 and 410 are false; any other answer is an error (the
+// detection). 200 is true; 404 and 410 are false; any other answer is an error (the
 // caller must not conclude the source was deleted from a 401 or a 503).
 func (p Peer) SourceExists(ctx context.Context, path string) (bool, error) {
 	u := p.itemURL(path)

@@ -25,7 +25,7 @@ type Event struct {
 // StatsOptions configure a StatsPusher.
 type StatsOptions struct {
 	// HasLocal reports whether this instance has a local repository of the given key; then the
-	// statistics go to that key upstream without "-cache" (§14.2). Nil: never.
+	// statistics go to that key upstream without "-cache". Nil: never.
 	HasLocal func(key string) bool
 	// MaxPaths bounds the distinct paths queued (default 10000). When the queue is full, events
 	// of new paths are dropped (and counted in the log) until a flush succeeds.
@@ -35,7 +35,7 @@ type StatsOptions struct {
 }
 
 // StatsPusher queues the download events of one smart remote's cache and pushes them to its
-// upstream (§14.2, "Downstream (sender)"): Record is called on every download from the cache,
+// upstream: Record is called on every download from the cache,
 // Run (or Flush) sends what was recorded in one request. It is safe for concurrent use.
 type StatsPusher struct {
 	peer     Peer
@@ -99,8 +99,7 @@ func (s *StatsPusher) Pending() int {
 }
 
 // TargetKey is the key the statistics are pushed to: the upstream key with "-cache" appended,
-// unless it already ends with "-cache" or this instance has a local repository of that key
-// (§14.2).
+// unless it already ends with "-cache" or this instance has a local repository of that key.
 func (s *StatsPusher) TargetKey() string {
 	k := s.peer.Key
 	if strings.HasSuffix(strings.ToLower(k), "-cache") || s.hasLocal != nil && s.hasLocal(k) {

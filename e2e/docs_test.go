@@ -1,0 +1,168 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// docFiles are the documents whose shell examples TestDocsExamples runs, in the order a reader
+// meets them (the README links the others in this order).
+var docFiles = []string{"README.md", "docs/api.md", "docs/virtual.md", "docs/remote.md",
+	"docs/maven.md", "docs/npm.md", "docs/formats.md", "docs/development.md"}
+
+// docsAddr is the address the documents assume: Arca's default listen address.
+const docsAddr = "127.0.0.1:8081"
+
+// shellBlocks returns the ```sh blocks of a Markdown document in order. A block whose info
+// string has "norun" after the language (```sh norun) is shown to readers but not run: it
+// starts a server, needs the internet, or is interactive.
+func shellBlocks(md string) []string {
+	var blocks []string
+	var cur *strings.Builder
+	indent := ""
+	sc := bufio.NewScanner(strings.NewReader(md))
+	for sc.Scan() {
+		line := sc.Text()
+		trimmed := strings.TrimLeft(line, " ")
+		if cur == nil {
+			if fields := strings.Fields(strings.TrimPrefix(trimmed, "```")); strings.HasPrefix(trimmed, "```") &&
+				len(fields) > 0 && fields[0] == "sh" {
+				if len(fields) > 1 && fields[1] == "norun" {
+					cur, indent = &strings.Builder{}, "skip"
+					continue
+				}
+				cur, indent = &strings.Builder{}, line[:len(line)-len(trimmed)]
+			}
+			continue
+		}
+		if strings.HasPrefix(trimmed, "```") {
+			if indent != "skip" {
+				blocks = append(blocks, cur.String())
+			}
+			cur = nil
+			continue
+		}
+		cur.WriteString(strings.TrimPrefix(line, indent) + "\n")
+	}
+	return blocks
+}
+
+func TestShellBlocks(t *testing.T) {
+	md := "text\n```sh\na\nb\n```\n```sh norun\nnot me\n```\n```json\n{}\n```\n  ```sh\n  indented\n  ```\n"
+	got := shellBlocks(md)
+	if len(got) != 2 || got[0] != "a\nb\n" || got[1] != "indented\n" {
+		t.Errorf("shellBlocks = %q", got)
+	}
+}
+
+// TestDocsExamples runs every shell example of the README and docs/, in the order written,
+// against a freshly built Arca started as the README says — on first start, no password set —
+// from a fresh home directory, as a newcomer would copy and paste them. Only the address is
+// changed (the examples assume 127.0.0.1:8081). Examples that need mvn or npm are run with the
+// real clients; the test fails in CI when a client is missing.
+func TestDocsExamples(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	for _, tool := range []string{"bash", "curl", "npm", "node"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			clientMissing(t, tool, tool+" is needed to run the documentation's examples")
+		}
+	}
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "arca")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/arca")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	home, work := filepath.Join(dir, "home"), filepath.Join(dir, "work")
+	for _, d := range []string{home, work} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addr := freeAddr(t)
+	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "ARCA_LISTEN=" + addr, "TMPDIR=" + os.TempDir(),
+		"NPM_CONFIG_UPDATE_NOTIFIER=false", "NO_COLOR=1"}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := exec.CommandContext(ctx, bin, "serve")
+	srv.Env = env
+	logf, err := os.Create(filepath.Join(dir, "arca.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Stdout, srv.Stderr = logf, logf
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); _ = srv.Wait(); logf.Close() })
+	waitUp(t, "http://"+addr+"/artifactory/api/system/ping")
+
+	var script strings.Builder
+	script.WriteString("set -euo pipefail\n")
+	for _, f := range docFiles {
+		md, err := os.ReadFile(filepath.Join(root, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&script, "echo '=== %s'\ncd %q\n", f, work)
+		for i, b := range shellBlocks(string(md)) {
+			fmt.Fprintf(&script, "echo '--- %s block %d'\n%s", f, i+1, strings.ReplaceAll(b, docsAddr, addr))
+		}
+	}
+	sh := exec.Command("bash", "-c", script.String())
+	sh.Dir, sh.Env = work, env
+	timer := time.AfterFunc(8*time.Minute, func() { _ = sh.Process.Kill() })
+	out, err := sh.CombinedOutput()
+	timer.Stop()
+	if err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "arca.log"))
+		t.Fatalf("the documentation's examples failed: %v\n%s\n--- server log (tail)\n%s", err, out, tail(string(log), 40))
+	}
+	t.Logf("examples ran:\n%s", tail(string(out), 20))
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+func waitUp(t *testing.T, url string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if res, err := http.Get(url); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+	}
+	t.Fatalf("%s did not come up", url)
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
