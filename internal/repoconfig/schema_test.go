@@ -37,3 +37,42 @@ func TestSchemaConsistency(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldTablesDisjoint: a field is either implemented (knownFields, validated) or kept
+// verbatim (artifactoryFields), never both, and the verbatim list has no duplicates.
+func TestFieldTablesDisjoint(t *testing.T) {
+	known := knownFields()
+	seen := map[string]bool{}
+	for _, name := range artifactoryFields() {
+		if _, ok := known[name]; ok {
+			t.Errorf("%q is in both knownFields and artifactoryFields", name)
+		}
+		if seen[name] {
+			t.Errorf("%q is listed twice in artifactoryFields", name)
+		}
+		seen[name] = true
+		if name == "key" || name == "rclass" || name == "packageType" {
+			t.Errorf("identity field %q in artifactoryFields", name)
+		}
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0},
+		{"abc", "", 3},
+		{"", "ab", 2},
+		{"includespatern", "includespattern", 1},
+		{"hardfial", "hardfail", 2},
+		{"offline", "offline", 0},
+		{"kitten", "sitting", 3},
+	}
+	for _, tt := range tests {
+		if got := editDistance(tt.a, tt.b); got != tt.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
