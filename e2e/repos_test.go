@@ -64,6 +64,14 @@ func TestRepositoryLifecycle(t *testing.T) {
 	s.must(200, req{method: "DELETE", path: "/api/repositories/all"})
 	s.must(400, req{method: "GET", path: "/api/repositories/all"})
 	s.must(400, req{method: "HEAD", path: "/api/repositories/all"})
+	// Artifactory answers a missing key on DELETE and an existing one on create with 400.
+	if r := s.do(req{method: "DELETE", path: "/api/repositories/all"}); r.StatusCode != 400 || !strings.Contains(errorMessage(t, r), "does not exist") {
+		t.Errorf("DELETE of a missing repository: %d %s", r.StatusCode, r.body)
+	}
+	r = s.do(req{method: "PUT", path: "/api/v2/repositories/batch", body: strings.NewReader(`[{"key":"libs-local","rclass":"local","packageType":"maven"}]`)})
+	if r.StatusCode != 400 || !strings.Contains(errorMessage(t, r), "already exists") {
+		t.Errorf("batch create of an existing repository: %d %s", r.StatusCode, r.body)
+	}
 }
 
 func mustJSON(t *testing.T, v any) string {
