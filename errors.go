@@ -19,8 +19,15 @@ var (
 	ErrNotAllowed    = errors.New("method not allowed")
 	ErrUnavailable   = errors.New("unavailable")
 	ErrRangeNotValid = errors.New("requested range not satisfiable")
+
+	// ErrBadGateway and ErrGatewayTimeout are the kinds of ErrUnavailable (errors.Is holds for
+	// both) that blame an upstream Arca proxies: it failed or answered nonsense (502), or it did
+	// not answer in time or is assumed offline after a network failure (504).
+	ErrBadGateway     = fmt.Errorf("bad gateway: %w", ErrUnavailable)
+	ErrGatewayTimeout = fmt.Errorf("gateway timeout: %w", ErrUnavailable)
 )
 
+// statusTable is searched in order, so a kind comes before the kinds it wraps.
 var statusTable = []struct {
 	err    error
 	status int
@@ -33,6 +40,8 @@ var statusTable = []struct {
 	{ErrUnauthorized, http.StatusUnauthorized},
 	{ErrForbidden, http.StatusForbidden},
 	{ErrNotAllowed, http.StatusMethodNotAllowed},
+	{ErrBadGateway, http.StatusBadGateway},
+	{ErrGatewayTimeout, http.StatusGatewayTimeout},
 	{ErrUnavailable, http.StatusServiceUnavailable},
 	{ErrRangeNotValid, http.StatusRequestedRangeNotSatisfiable},
 }
@@ -53,8 +62,9 @@ func HTTPStatus(err error) int {
 }
 
 // Error is an error with a message meant for the client. Kind is one of the sentinels above;
-// Status, when non-zero, overrides the status the table gives for Kind (Artifactory answers some
-// "not found" cases with 400, for example).
+// Status, when non-zero, overrides the status the table gives for Kind. Only the HTTP layer
+// (internal/restapi, internal/server) sets Status, for Artifactory's quirks on one endpoint (the
+// repository API answers "does not exist" with 400, for example); code below it chooses a Kind.
 type Error struct {
 	Kind   error
 	Status int
@@ -69,7 +79,7 @@ func Errorf(kind error, format string, args ...any) error {
 	return &Error{Kind: kind, Msg: fmt.Sprintf(format, args...)}
 }
 
-// StatusErrorf is Errorf with an explicit HTTP status.
+// StatusErrorf is Errorf with an explicit HTTP status, for the HTTP layer only (see Error).
 func StatusErrorf(kind error, status int, format string, args ...any) error {
 	return &Error{Kind: kind, Status: status, Msg: fmt.Sprintf(format, args...)}
 }

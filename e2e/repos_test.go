@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -63,6 +64,14 @@ func TestRepositoryLifecycle(t *testing.T) {
 	s.must(200, req{method: "DELETE", path: "/api/repositories/all"})
 	s.must(400, req{method: "GET", path: "/api/repositories/all"})
 	s.must(400, req{method: "HEAD", path: "/api/repositories/all"})
+	// Artifactory answers a missing key on DELETE and an existing one on create with 400.
+	if r := s.do(req{method: "DELETE", path: "/api/repositories/all"}); r.StatusCode != 400 || !strings.Contains(errorMessage(t, r), "does not exist") {
+		t.Errorf("DELETE of a missing repository: %d %s", r.StatusCode, r.body)
+	}
+	r = s.do(req{method: "PUT", path: "/api/v2/repositories/batch", body: strings.NewReader(`[{"key":"libs-local","rclass":"local","packageType":"maven"}]`)})
+	if r.StatusCode != 400 || !strings.Contains(errorMessage(t, r), "already exists") {
+		t.Errorf("batch create of an existing repository: %d %s", r.StatusCode, r.body)
+	}
 }
 
 func mustJSON(t *testing.T, v any) string {
@@ -122,4 +131,51 @@ func TestBatchRepositories(t *testing.T) {
 	s.must(400, req{method: "PUT", path: "/api/v2/repositories/batch", body: strings.NewReader(
 		`[{"key":"m3","rclass":"local","packageType":"maven"},{"key":"9bad","rclass":"local","packageType":"maven"}]`)})
 	s.must(400, req{method: "GET", path: "/api/repositories/m3"})
+}
+
+// TestRepositoryFieldNames: a misspelt field is refused with Artifactory's 400 error document
+// naming it (on create, update and batch), and nothing is created; Artifactory fields Arca does
+// not implement, nested ones included, come back from GET exactly as sent, also after an update.
+func TestRepositoryFieldNames(t *testing.T) {
+	s := start(t)
+	typo := `{"key":"typo","rclass":"local","packageType":"generic","includesPatern":"a/**"}`
+	r := s.do(req{method: "PUT", path: "/api/repositories/typo", body: strings.NewReader(typo)})
+	if r.StatusCode != 400 || !strings.Contains(errorMessage(t, r), "unknown repository field 'includesPatern'") {
+		t.Errorf("create with a typo: %d %s", r.StatusCode, r.body)
+	}
+	s.must(400, req{method: "GET", path: "/api/repositories/typo"})
+
+	headers := []any{map[string]any{"name": "X-Team", "value": "build"}}
+	s.createRepo("gen-remote", mustJSON(t, map[string]any{
+		"key": "gen-remote", "rclass": "remote", "packageType": "generic", "url": "http://127.0.0.1:9/",
+		"propagateQueryParams": true, "customHttpHeaders": headers, "curated": false,
+		"contentSynchronisation": map[string]any{"enabled": true, "statistics": map[string]any{"enabled": true}},
+	}))
+	r = s.do(req{method: "POST", path: "/api/repositories/gen-remote", body: strings.NewReader(`{"hardFial":true}`)})
+	if r.StatusCode != 400 || !strings.Contains(errorMessage(t, r), "unknown repository field 'hardFial'") {
+		t.Errorf("update with a typo: %d %s", r.StatusCode, r.body)
+	}
+	s.must(200, req{method: "POST", path: "/api/repositories/gen-remote", body: strings.NewReader(`{"retrieveSha256FromServer":true}`)})
+	r = s.do(req{method: "POST", path: "/api/v2/repositories/batch", body: strings.NewReader(`[{"key":"gen-remote","ofline":true}]`)})
+	if r.StatusCode != 400 || !strings.Contains(errorMessage(t, r), "unknown repository field 'ofline'") {
+		t.Errorf("batch update with a typo: %d %s", r.StatusCode, r.body)
+	}
+
+	var got map[string]any
+	s.must(200, req{method: "GET", path: "/api/repositories/gen-remote"}).json(t, &got)
+	for k, want := range map[string]any{
+		"propagateQueryParams": true, "retrieveSha256FromServer": true, "curated": false, "customHttpHeaders": headers,
+		"offline": false, "hardFail": false,
+		"contentSynchronisation": map[string]any{"enabled": true, "statistics": map[string]any{"enabled": true},
+			"properties": map[string]any{"enabled": false}, "source": map[string]any{"originAbsenceDetection": false}},
+	} {
+		if !reflect.DeepEqual(got[k], want) {
+			t.Errorf("GET gen-remote: %s = %#v, want %#v", k, got[k], want)
+		}
+	}
+	if _, ok := got["hardFial"]; ok {
+		t.Error("the refused field was stored")
+	}
+	// GET → POST of the whole document is accepted (what Terraform and JFrog CLI do).
+	s.must(200, req{method: "POST", path: "/api/repositories/gen-remote", body: strings.NewReader(mustJSON(t, got))})
 }

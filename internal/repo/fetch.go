@@ -357,9 +357,9 @@ func (t *teeFile) fail(err error) error {
 	r := t.remote
 	r.log.Warn("remote repository: download not stored", "repo", r.cfg.Key(), "path", t.path, "err", err)
 	if errors.Is(err, upstream.ErrTimeout) {
-		t.err = arca.StatusErrorf(arca.ErrUnavailable, http.StatusGatewayTimeout, "remote repository '%s': %v", r.cfg.Key(), err)
+		t.err = arca.Errorf(arca.ErrGatewayTimeout, "remote repository '%s': %v", r.cfg.Key(), err)
 	} else {
-		t.err = arca.StatusErrorf(arca.ErrUnavailable, http.StatusBadGateway, "remote repository '%s': %v", r.cfg.Key(), err)
+		t.err = arca.Errorf(arca.ErrBadGateway, "remote repository '%s': %v", r.cfg.Key(), err)
 	}
 	t.land(t.err)
 	return t.err

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sort"
 	"strings"
 	"sync"
@@ -170,7 +169,7 @@ func (r *Registry) Create(ctx context.Context, cfg *repoconfig.Config) error {
 	}
 	if err := r.meta.CreateRepo(ctx, record(cfg, r.now)); err != nil {
 		if errors.Is(err, arca.ErrExists) {
-			return arca.StatusErrorf(arca.ErrExists, http.StatusBadRequest, "repository '%s' already exists", cfg.Key())
+			return arca.Errorf(arca.ErrExists, "repository '%s' already exists", cfg.Key())
 		}
 		return err
 	}
@@ -185,7 +184,7 @@ func (r *Registry) Create(ctx context.Context, cfg *repoconfig.Config) error {
 // checkNew refuses keys that collide with an existing repository or a remote's cache name.
 func (r *Registry) checkNew(key string) error {
 	if _, ok := r.repos[strings.ToLower(key)]; ok {
-		return arca.StatusErrorf(arca.ErrExists, http.StatusBadRequest, "repository '%s' already exists", key)
+		return arca.Errorf(arca.ErrExists, "repository '%s' already exists", key)
 	}
 	if strings.EqualFold(key, "api") {
 		return arca.Errorf(arca.ErrInvalid, "repository key 'api' is reserved for the REST API")
@@ -277,7 +276,7 @@ func (r *Registry) Delete(ctx context.Context, key string) error {
 	defer r.mu.Unlock()
 	repo, ok := r.repos[strings.ToLower(key)]
 	if !ok || !strings.EqualFold(repo.Config().Key(), key) || r.isGlobal(repo) {
-		return arca.StatusErrorf(arca.ErrNotFound, http.StatusBadRequest, "repository '%s' does not exist", key)
+		return arca.Errorf(arca.ErrNotFound, "repository '%s' does not exist", key)
 	}
 	key = repo.Config().Key()
 	if rem, ok := repo.(*Remote); ok {

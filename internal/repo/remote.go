@@ -156,7 +156,7 @@ func (r *Remote) mayFetch(p string) error {
 		return arca.Errorf(arca.ErrNotFound, "could not find resource '%s/%s' (the upstream did not have it recently)", r.cfg.Key(), p)
 	}
 	if until := r.offlineUntil.Load(); until > r.now().UnixNano() {
-		return arca.StatusErrorf(arca.ErrUnavailable, http.StatusGatewayTimeout,
+		return arca.Errorf(arca.ErrGatewayTimeout,
 			"remote repository '%s' is assumed offline until %s after a network failure", r.cfg.Key(), time.Unix(0, until).UTC().Format(time.RFC3339))
 	}
 	return nil
@@ -186,14 +186,14 @@ func (r *Remote) fetchFailed(p string, err error) error {
 		}
 		r.log.Warn("remote repository upstream failed", "repo", r.cfg.Key(), "path", p, "err", err)
 		if errors.Is(err, upstream.ErrTimeout) {
-			return arca.StatusErrorf(arca.ErrUnavailable, http.StatusGatewayTimeout, "remote repository '%s': %v", r.cfg.Key(), err)
+			return arca.Errorf(arca.ErrGatewayTimeout, "remote repository '%s': %v", r.cfg.Key(), err)
 		}
-		return arca.StatusErrorf(arca.ErrUnavailable, http.StatusBadGateway, "remote repository '%s': %v", r.cfg.Key(), err)
+		return arca.Errorf(arca.ErrBadGateway, "remote repository '%s': %v", r.cfg.Key(), err)
 	case errors.Is(err, context.Canceled):
 		return err
 	}
 	r.log.Warn("remote repository upstream failed", "repo", r.cfg.Key(), "path", p, "err", err)
-	return arca.StatusErrorf(arca.ErrUnavailable, http.StatusBadGateway, "remote repository '%s': %v", r.cfg.Key(), err)
+	return arca.Errorf(arca.ErrBadGateway, "remote repository '%s': %v", r.cfg.Key(), err)
 }
 
 // upstreamItem describes an upstream answer as an item of the cache.

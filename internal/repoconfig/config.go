@@ -4,10 +4,11 @@
 //
 // # Model
 //
-// A Config keeps every top-level field a client sent, known to Arca or not (Terraform sends
-// fields of other package types), so GET echoes them. Known fields are validated and normalised
-// (bool/int strings become JSON bools/ints, enums take their canonical case); unknown ones are
-// kept verbatim. Storage keeps only what clients sent (StoredJSON); the effective configuration
+// A Config keeps every top-level field a client sent, so GET echoes them. A field must be one
+// Arca implements (validated and normalised: bool/int strings become JSON bools/ints, enums take
+// their canonical case) or one of Artifactory's that Arca does not implement, or a field of
+// another class or package type (Terraform sends those); the latter two are kept verbatim. Any
+// other name is refused as an unknown field, naming it (see artifactory.go). Storage keeps only what clients sent (StoredJSON); the effective configuration
 // is that over the defaults of the class and package type, computed once when a Config is built,
 // along with typed accessors for the behaviour code, so nothing is parsed per request.
 //
@@ -50,23 +51,29 @@ type Config struct {
 // the URL's key. rclass and packageType are required.
 //
 // Errors wrap arca.ErrInvalid; the message lists every problem found, each naming its field,
-// separated by "; " (a single missing packageType reads "packageType is required").
+// separated by "; " (a single missing packageType reads "packageType is required"; a typo reads
+// "unknown repository field 'includesPatern' (did you mean 'includesPattern'?)").
 func Parse(key string, body []byte) (*Config, error) {
 	fields, err := decodeObject(body)
 	if err != nil {
 		return nil, err
 	}
+	unknown := newFieldNames().unknownProblems(slices.Collect(maps.Keys(fields)), nil)
 	for name, raw := range fields {
 		if isNull(raw) {
 			delete(fields, name)
 		}
 	}
 	c, problems := build(fields, key, true)
-	return c, problemsError(problems)
+	if err := problemsError(append(unknown, problems...)); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Load rebuilds a Config from StoredJSON. The stored form is validated again, so an error
-// (wrapping arca.ErrInvalid) means the stored data breaks the current rules.
+// (wrapping arca.ErrInvalid) means the stored data breaks the current rules. Unknown field names
+// are the exception: a configuration stored before they were refused still loads, keeping them.
 func Load(stored []byte) (*Config, error) {
 	fields, err := decodeObject(stored)
 	if err != nil {
@@ -79,7 +86,9 @@ func Load(stored []byte) (*Config, error) {
 // Update applies a partial update (the body of POST /api/repositories/{key}): every top-level
 // field in patch replaces the stored one, a null resets it to its default, the others are kept
 // (a top-level JSON merge patch). key, rclass and packageType may be repeated but not changed.
-// A password equal to PasswordPlaceholder keeps the stored password. The receiver is unchanged;
+// A password equal to PasswordPlaceholder keeps the stored password. A field name Parse would
+// refuse as unknown is refused here too, unless it is already stored (so GET → POST round-trips
+// and a null can remove it). The receiver is unchanged;
 // errors wrap arca.ErrInvalid and list every problem, as Parse does.
 func (c *Config) Update(patch []byte) (*Config, error) {
 	p, err := decodeObject(patch)
@@ -87,7 +96,8 @@ func (c *Config) Update(patch []byte) (*Config, error) {
 		return nil, err
 	}
 	fields := maps.Clone(c.fields)
-	var problems []string
+	stored := func(name string) bool { _, ok := c.fields[name]; return ok }
+	problems := newFieldNames().unknownProblems(slices.Collect(maps.Keys(p)), stored)
 	for _, name := range sortedKeys(p) {
 		raw := p[name]
 		switch name {

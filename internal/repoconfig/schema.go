@@ -53,7 +53,7 @@ const (
 )
 
 // fieldSpec describes a known field. classes are where the field means something; in other
-// classes it is an unknown field, kept and echoed verbatim.
+// classes it is kept and echoed verbatim, unvalidated.
 type fieldSpec struct {
 	kind    kind
 	classes classSet

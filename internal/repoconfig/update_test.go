@@ -12,7 +12,7 @@ import (
 )
 
 const remoteBody = `{"rclass":"remote","packageType":"npm","url":"https://registry.npmjs.org",
-	"username":"bob","password":"s3cret","description":"npmjs","offline":true,"futureField":[1]}`
+	"username":"bob","password":"s3cret","description":"npmjs","offline":true,"customHttpHeaders":[1]}`
 
 func TestUpdateMerges(t *testing.T) {
 	tests := []struct {
@@ -22,13 +22,14 @@ func TestUpdateMerges(t *testing.T) {
 	}{
 		{"replace some keep others", `{"description":"new","retrievalCachePeriodSecs":"60"}`,
 			map[string]any{"description": "new", "retrievalCachePeriodSecs": 60.0, "offline": true,
-				"username": "bob", "futureField": []any{1.0}}},
-		{"null resets to default", `{"offline":null,"description":null,"futureField":null}`,
-			map[string]any{"offline": false, "description": "", "futureField": nil}},
+				"username": "bob", "customHttpHeaders": []any{1.0}}},
+		{"null resets to default", `{"offline":null,"description":null,"customHttpHeaders":null}`,
+			map[string]any{"offline": false, "description": "", "customHttpHeaders": nil}},
 		{"identity repeated unchanged", `{"key":"npm-remote","rclass":"Remote","packageType":"NPM","notes":"n"}`,
 			map[string]any{"key": "npm-remote", "rclass": "remote", "packageType": "npm", "notes": "n"}},
-		{"new unknown field", `{"otherTypeField":{"x":true}}`,
-			map[string]any{"otherTypeField": map[string]any{"x": true}, "description": "npmjs"}},
+		{"new Artifactory field", `{"useNamespaces":{"x":true}}`,
+			map[string]any{"useNamespaces": map[string]any{"x": true}, "description": "npmjs"}},
+		{"field of another class", `{"repositories":5}`, map[string]any{"repositories": 5.0}},
 		{"empty patch", `{}`, map[string]any{"description": "npmjs", "offline": true}},
 	}
 	for _, tt := range tests {
@@ -69,6 +70,10 @@ func TestUpdateRefusals(t *testing.T) {
 			[]string{"packageType cannot be changed", "rclass cannot be changed", "offline: must be a boolean",
 				"url is required for a remote repository"}},
 		{"not JSON", `{`, []string{"not valid JSON"}},
+		{"typo", `{"ofline":true}`, []string{"unknown repository field 'ofline' (did you mean 'offline'?)"}},
+		{"typo set to null", `{"descripton":null}`, []string{"unknown repository field 'descripton'"}},
+		{"typo beside a valid change", `{"notes":"n","hardFial":true,"zzzz":1}`,
+			[]string{"unknown repository field 'hardFial' (did you mean 'hardFail'?); unknown repository field 'zzzz'"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +142,7 @@ func TestPasswordRedaction(t *testing.T) {
 func TestStoredJSONRoundTrip(t *testing.T) {
 	for _, body := range []string{
 		remoteBody,
-		`{"rclass":"local","packageType":"maven","maxUniqueSnapshots":"3","x":{"y":"<z>"}}`,
+		`{"rclass":"local","packageType":"maven","maxUniqueSnapshots":"3","customHttpHeaders":{"y":"<z>"}}`,
 		`{"rclass":"virtual","packageType":"npm","repositories":"a,b"}`,
 		`{"rclass":"federated","packageType":"generic","members":[{"url":"http://a/artifactory/k"}]}`,
 	} {

@@ -53,6 +53,17 @@ func repoNotFound(key string) error {
 	return arca.StatusErrorf(arca.ErrNotFound, http.StatusBadRequest, "Repository '%s' does not exist", key)
 }
 
+// asBadRequest applies Artifactory's status quirk on the repository API, where a key that
+// already exists (create) or does not exist (delete) is answered 400 rather than 409 or 404:
+// an err of kind becomes a 400 with the same message and kind; any other err is returned as is.
+// The repository layer reports only the kind; the status is this API's business.
+func asBadRequest(err error, kind error) error {
+	if err == nil || !errors.Is(err, kind) {
+		return err
+	}
+	return arca.StatusErrorf(kind, http.StatusBadRequest, "%s", err.Error())
+}
+
 func repoNotVirtual(key string) error {
 	return arca.Errorf(arca.ErrInvalid, "repository '%s' is not a virtual repository", key)
 }
@@ -105,7 +116,7 @@ func (a *API) CreateRepository(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := a.Repos.Create(r.Context(), cfg); err != nil {
-		return err
+		return asBadRequest(err, arca.ErrExists)
 	}
 	a.Log.Info("repository created", "key", cfg.Key(), "class", cfg.Class(), "packageType", cfg.PackageType())
 	return writeText(w, http.StatusOK, fmt.Sprintf("Successfully created repository '%s'", cfg.Key()))
@@ -143,7 +154,7 @@ func (a *API) DeleteRepository(w http.ResponseWriter, r *http.Request) error {
 	}
 	key := r.PathValue("key")
 	if err := a.Repos.Delete(r.Context(), key); err != nil {
-		return err
+		return asBadRequest(err, arca.ErrNotFound)
 	}
 	a.Log.Info("repository deleted", "key", key)
 	return writeText(w, http.StatusOK, fmt.Sprintf("Repository '%s' and all its content have been removed successfully.", key))
@@ -198,7 +209,7 @@ func (a *API) BatchRepositories(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, cfg := range cfgs {
 		if create {
-			err = a.Repos.Create(r.Context(), cfg)
+			err = asBadRequest(a.Repos.Create(r.Context(), cfg), arca.ErrExists)
 		} else {
 			err = a.Repos.Update(r.Context(), cfg)
 		}

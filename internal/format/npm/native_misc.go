@@ -93,7 +93,7 @@ func (c call) search(w http.ResponseWriter, r *http.Request, rep format.Reposito
 		_, err = io.Copy(w, res.Body)
 		return err
 	case !errors.Is(err, arca.ErrNotAllowed):
-		return arca.StatusErrorf(arca.ErrUnavailable, http.StatusBadGateway, "%v", err)
+		return arca.Errorf(arca.ErrBadGateway, "%v", err)
 	}
 	items, err := rep.List(r.Context(), "", true)
 	if err != nil && !errors.Is(err, arca.ErrNotFound) {
@@ -190,7 +190,7 @@ func (c call) audit(w http.ResponseWriter, r *http.Request, rep format.Repositor
 	}
 	if remotes > 0 && answered == 0 {
 		// Saying "no advisories" when nobody could be asked would be a false all-clear.
-		return arca.StatusErrorf(arca.ErrUnavailable, http.StatusBadGateway, "no upstream of '%s' answered the audit", rep.Key())
+		return arca.Errorf(arca.ErrBadGateway, "no upstream of '%s' answered the audit", rep.Key())
 	}
 	return writeJSON(w, http.StatusOK, merged)
 }
