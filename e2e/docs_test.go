@@ -15,9 +15,13 @@ import (
 )
 
 // docFiles are the documents whose shell examples TestDocsExamples runs, in the order a reader
-// meets them (the README links the others in this order).
-var docFiles = []string{"README.md", "docs/api.md", "docs/virtual.md", "docs/remote.md",
-	"docs/maven.md", "docs/npm.md", "docs/formats.md", "docs/development.md"}
+// meets them (the README links the others in this order). A user's examples run in an empty
+// working directory; a contributor's (inRepo) in the repository's root.
+var docFiles = []struct {
+	path   string
+	inRepo bool
+}{{"README.md", false}, {"docs/api.md", false}, {"docs/virtual.md", false}, {"docs/remote.md", false},
+	{"docs/maven.md", false}, {"docs/npm.md", false}, {"docs/formats.md", false}, {"docs/development.md", true}}
 
 // docsAddr is the address the documents assume: Arca's default listen address.
 const docsAddr = "127.0.0.1:8081"
@@ -98,6 +102,12 @@ func TestDocsExamples(t *testing.T) {
 	addr := freeAddr(t)
 	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "ARCA_LISTEN=" + addr, "TMPDIR=" + os.TempDir(),
 		"NPM_CONFIG_UPDATE_NOTIFIER=false", "NO_COLOR=1"}
+	// The Go caches are the machine's, so a contributor's `go install` does not rebuild the world.
+	for _, v := range []string{"GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS"} {
+		if out, err := exec.Command("go", "env", v).Output(); err == nil && len(strings.TrimSpace(string(out))) > 0 {
+			env = append(env, v+"="+strings.TrimSpace(string(out)))
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv := exec.CommandContext(ctx, bin, "serve")
 	srv.Env = env
@@ -115,13 +125,17 @@ func TestDocsExamples(t *testing.T) {
 	var script strings.Builder
 	script.WriteString("set -euo pipefail\n")
 	for _, f := range docFiles {
-		md, err := os.ReadFile(filepath.Join(root, f))
+		md, err := os.ReadFile(filepath.Join(root, f.path))
 		if err != nil {
 			t.Fatal(err)
 		}
-		fmt.Fprintf(&script, "echo '=== %s'\ncd %q\n", f, work)
+		dir := work
+		if f.inRepo {
+			dir = root
+		}
+		fmt.Fprintf(&script, "echo '=== %s'\ncd %q\n", f.path, dir)
 		for i, b := range shellBlocks(string(md)) {
-			fmt.Fprintf(&script, "echo '--- %s block %d'\n%s", f, i+1, strings.ReplaceAll(b, docsAddr, addr))
+			fmt.Fprintf(&script, "echo '--- %s block %d'\n%s", f.path, i+1, strings.ReplaceAll(b, docsAddr, addr))
 		}
 	}
 	sh := exec.Command("bash", "-c", script.String())
