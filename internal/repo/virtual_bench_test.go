@@ -96,7 +96,7 @@ func BenchmarkVirtualMergedHeap(b *testing.B) {
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		return float64(ms.HeapInuse) / (1 << 20)
+		return float64(ms.HeapAlloc) / (1 << 20)
 	}
 	for range b.N {
 		base := heapMiB()
