@@ -15,6 +15,7 @@ import (
 	"arca"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/lru"
 	"arca/internal/meta"
 	"arca/internal/repoconfig"
 )
@@ -98,7 +99,8 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 		return rem
 	case repoconfig.Virtual:
 		return &Virtual{cfg: cfg, reg: r, format: r.formats.For(cfg.PackageType()), meta: r.meta,
-			blobs: r.blobs, now: r.now, merged: r.merged}
+			blobs: r.blobs, now: r.now, merged: r.merged,
+			filteredDocs: lru.New(lru.Options[string, filteredDoc]{MaxCost: maxFiltered})}
 	default: // local, federated
 		return NewLocal(cfg, cfg.Key(), r.meta, r.blobs, r.now).withFormat(r.formats.For(cfg.PackageType()), r.log)
 	}
