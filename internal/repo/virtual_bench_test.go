@@ -47,7 +47,7 @@ func (m packumentMember) Open(_ context.Context, p string) (arca.Item, blob.File
 	return arca.Item{Repo: m.Config().Key(), Path: p, Size: int64(len(doc))}, blob.BytesFile(doc), nil
 }
 
-// BenchmarkVirtualMergedHeap merges 100,000 distinct npm packuments (two members, about 5 KiB
+// BenchmarkVirtualMergedHeap merges 100,000 distinct npm packuments (two members, about 7 KiB
 // merged each) through one virtual repository and reports the Go heap in use after a GC at
 // 10,000, 50,000 and 100,000 packages. A bounded merged-document cache keeps the figures flat
 // once its budget is full; an unbounded one grows with every package. Run it once:
