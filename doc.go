@@ -53,7 +53,9 @@
 // redaction), internal/auth (passwords, JWT access tokens, authentication cache, authorization
 // policy, admin bootstrap), internal/config (defaults → ARCA_* env → flags), internal/app (wires
 // everything; used by cmd/arca and the e2e tests), internal/format/<type> (one package per
-// package format).
+// package format), internal/lru (the one in-memory cache type: a cost budget, least recently
+// used out first, optional TTL per entry; every cache above is one, with its validity rules,
+// such as generations, kept in the values it stores).
 //
 // Atomicity: a deploy commits the blob first (invisible until renamed into place) and then the
 // item row in one transaction, so a failed or cancelled upload leaves nothing visible and a crash

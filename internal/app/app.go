@@ -108,7 +108,12 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	}
 	// The one registration list of formats: a new format is one more entry here.
 	formats := format.NewRegistry(generic.Format{}, append(maven.Formats(), npm.New(64<<20))...)
-	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, repo.Options{GlobalVirtual: cfg.GlobalVirtual, InstanceID: id, StatisticsPushInterval: cfg.StatisticsPushInterval})
+	merged := int64(cfg.VirtualMetadataCache)
+	if merged == 0 {
+		merged = -1 // the configuration's 0 keeps none; the registry's 0 means its default
+	}
+	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, repo.Options{GlobalVirtual: cfg.GlobalVirtual,
+		InstanceID: id, StatisticsPushInterval: cfg.StatisticsPushInterval, MergedCacheBytes: merged})
 	if err != nil {
 		return nil, err
 	}

@@ -29,6 +29,10 @@ type Config struct {
 	// StatisticsPushInterval (ARCA_STATISTICS_PUSH_INTERVAL, --statistics-push-interval) is how
 	// often smart remotes push the downloads served from their cache upstream.
 	StatisticsPushInterval time.Duration
+	// VirtualMetadataCache (ARCA_VIRTUAL_METADATA_CACHE, --virtual-metadata-cache) is the memory
+	// budget of the metadata documents merged by virtual repositories (npm packuments, Maven
+	// metadata) kept for reuse, all virtuals together; 0 keeps none.
+	VirtualMetadataCache ByteSize
 	// AdminPassword (ARCA_ADMIN_PASSWORD only, never a flag, so it stays out of process
 	// listings) is the first admin's password; empty: generate one.
 	AdminPassword string
@@ -36,7 +40,8 @@ type Config struct {
 
 // Default returns the built-in defaults: everything embedded, nothing to set up.
 func Default() Config {
-	return Config{Listen: "127.0.0.1:8081", DataDir: defaultDataDir(), LogLevel: "info", StatisticsPushInterval: time.Minute}
+	return Config{Listen: "127.0.0.1:8081", DataDir: defaultDataDir(), LogLevel: "info", StatisticsPushInterval: time.Minute,
+		VirtualMetadataCache: 64 << 20}
 }
 
 func defaultDataDir() string {
@@ -81,6 +86,11 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 			c.StatisticsPushInterval = d
 		}
 	}
+	if v := getenv("ARCA_VIRTUAL_METADATA_CACHE"); v != "" {
+		if err := c.VirtualMetadataCache.Set(v); err != nil {
+			errs = append(errs, fmt.Errorf("ARCA_VIRTUAL_METADATA_CACHE: %v", err))
+		}
+	}
 	c.AdminPassword = getenv("ARCA_ADMIN_PASSWORD")
 
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
@@ -92,6 +102,7 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	fs.BoolVar(&c.LogRequests, "log-requests", c.LogRequests, "log one line per request (ARCA_LOG_REQUESTS)")
 	fs.DurationVar(&c.StatisticsPushInterval, "statistics-push-interval", c.StatisticsPushInterval, "how often smart remotes push download statistics upstream (ARCA_STATISTICS_PUSH_INTERVAL)")
 	fs.BoolVar(&c.GlobalVirtual, "global-virtual", c.GlobalVirtual, "serve the global virtual repository 'repo' over all local and remote repositories (ARCA_GLOBAL_VIRTUAL)")
+	fs.Var(&c.VirtualMetadataCache, "virtual-metadata-cache", "memory for metadata merged by virtual repositories, e.g. 64MiB; 0 keeps none (ARCA_VIRTUAL_METADATA_CACHE)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -121,6 +132,9 @@ func (c Config) Validate() error {
 	}
 	if c.StatisticsPushInterval <= 0 {
 		errs = append(errs, fmt.Errorf("statistics-push-interval: must be positive, got %v", c.StatisticsPushInterval))
+	}
+	if c.VirtualMetadataCache < 0 {
+		errs = append(errs, fmt.Errorf("virtual-metadata-cache: must not be negative, got %d", c.VirtualMetadataCache))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

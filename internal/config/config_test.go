@@ -27,6 +27,13 @@ func TestLoad(t *testing.T) {
 		{"bad log level", []string{"--log-level", "loud"}, nil, nil, "log-level"},
 		{"all problems at once", []string{"--listen", "x", "--log-level", "loud"}, nil, nil, "log-level"},
 		{"stray argument", []string{"extra"}, nil, nil, "unexpected"},
+		{"virtual metadata cache default", nil, nil, func(c Config) bool { return c.VirtualMetadataCache == 64<<20 }, ""},
+		{"virtual metadata cache env", nil, map[string]string{"ARCA_VIRTUAL_METADATA_CACHE": "16MiB"},
+			func(c Config) bool { return c.VirtualMetadataCache == 16<<20 }, ""},
+		{"virtual metadata cache flag wins", []string{"--virtual-metadata-cache=0"}, map[string]string{"ARCA_VIRTUAL_METADATA_CACHE": "16MiB"},
+			func(c Config) bool { return c.VirtualMetadataCache == 0 }, ""},
+		{"bad virtual metadata cache env", nil, map[string]string{"ARCA_VIRTUAL_METADATA_CACHE": "lots"}, nil, "ARCA_VIRTUAL_METADATA_CACHE"},
+		{"bad virtual metadata cache flag", []string{"--virtual-metadata-cache", "-1"}, nil, nil, "virtual-metadata-cache"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,5 +51,43 @@ func TestLoad(t *testing.T) {
 				t.Errorf("config = %+v", c)
 			}
 		})
+	}
+}
+
+func TestParseByteSize(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    ByteSize
+		wantErr bool
+	}{
+		{in: "0", want: 0},
+		{in: "65536", want: 65536},
+		{in: "100B", want: 100},
+		{in: "512KiB", want: 512 << 10},
+		{in: "64MiB", want: 64 << 20},
+		{in: " 2 GiB ", want: 2 << 30},
+		{in: "", wantErr: true},
+		{in: "-1", wantErr: true},
+		{in: "1.5MiB", wantErr: true},
+		{in: "64MB", wantErr: true}, // decimal units are ambiguous: refused
+		{in: "MiB", wantErr: true},
+		{in: "9999999999GiB", wantErr: true}, // overflows int64
+	}
+	for _, tt := range tests {
+		got, err := ParseByteSize(tt.in)
+		if (err != nil) != tt.wantErr || got != tt.want {
+			t.Errorf("ParseByteSize(%q) = %d, %v; want %d, error %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestByteSizeString(t *testing.T) {
+	for _, tt := range []struct {
+		in   ByteSize
+		want string
+	}{{0, "0"}, {1000, "1000"}, {1024, "1KiB"}, {64 << 20, "64MiB"}, {3 << 30, "3GiB"}, {1536, "1536"}} {
+		if got := tt.in.String(); got != tt.want {
+			t.Errorf("ByteSize(%d).String() = %q, want %q", int64(tt.in), got, tt.want)
+		}
 	}
 }

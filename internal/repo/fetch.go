@@ -59,7 +59,7 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 		land(err)
 		return arca.Item{}, nil, err
 	}
-	r.misses.forget(p)
+	r.misses.Remove(p)
 	it := r.upstreamItem(p, res)
 	w, err := r.cache.blobs.Create(ctx)
 	if err != nil {
@@ -118,7 +118,7 @@ func (r *Remote) passThrough(ctx context.Context, p string) (arca.Item, blob.Fil
 	if err != nil {
 		return arca.Item{}, nil, r.fetchFailed(p, err)
 	}
-	r.misses.forget(p)
+	r.misses.Remove(p)
 	return r.upstreamItem(p, res), &passFile{body: res.Body, size: res.Size}, nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"arca"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/lru"
 	"arca/internal/meta"
 	"arca/internal/repoconfig"
 )
@@ -32,6 +33,7 @@ type Registry struct {
 	global  bool   // serve the global virtual repository "repo"
 	id      string // this instance's id, sent upstream by remote repositories
 	push    time.Duration
+	merged  *mergedCache // merged metadata documents of every virtual
 
 	mu    sync.RWMutex
 	repos map[string]Repository // lower-case key → repository; includes "<remote>-cache" views
@@ -52,6 +54,9 @@ type Options struct {
 	InstanceID string
 	// StatisticsPushInterval is how often smart remotes push download statistics (default 1 min).
 	StatisticsPushInterval time.Duration
+	// MergedCacheBytes is the budget, in bytes, of the merged metadata documents kept in memory
+	// for all virtual repositories together. 0: DefaultMergedCacheBytes; negative: none kept.
+	MergedCacheBytes int64
 }
 
 // GlobalVirtualKey is the key of the global virtual repository.
@@ -60,7 +65,8 @@ const GlobalVirtualKey = "repo"
 // NewRegistry loads every stored repository.
 func NewRegistry(ctx context.Context, m meta.Store, b blob.Store, formats *format.Registry, now Clock, log *slog.Logger, opt Options) (*Registry, error) {
 	r := &Registry{meta: m, blobs: b, formats: formats, now: now, log: log, global: opt.GlobalVirtual, id: opt.InstanceID, push: opt.StatisticsPushInterval,
-		repos: map[string]Repository{}, resolutions: map[string]Resolution{}}
+		merged: newMergedCache(opt.MergedCacheBytes, now),
+		repos:  map[string]Repository{}, resolutions: map[string]Resolution{}}
 	recs, err := m.ListRepos(ctx)
 	if err != nil {
 		return nil, err
@@ -92,7 +98,8 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 		return rem
 	case repoconfig.Virtual:
 		return &Virtual{cfg: cfg, reg: r, format: r.formats.For(cfg.PackageType()), meta: r.meta,
-			blobs: r.blobs, now: r.now, merged: newMergedCache()}
+			blobs: r.blobs, now: r.now, merged: r.merged,
+			filteredDocs: lru.New(lru.Options[string, filteredDoc]{MaxCost: maxFiltered})}
 	default: // local, federated
 		return NewLocal(cfg, cfg.Key(), r.meta, r.blobs, r.now).withFormat(r.formats.For(cfg.PackageType()), r.log)
 	}

@@ -13,6 +13,7 @@ import (
 	"arca"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/lru"
 	"arca/internal/repoconfig"
 	"arca/internal/smart"
 	"arca/internal/upstream"
@@ -36,7 +37,7 @@ type Remote struct {
 	log    *slog.Logger
 
 	flights sync.Map // path → *flight: the one upstream fetch of a missing path
-	misses  missCache
+	misses  *missCache
 	smart   *smartRemote // nil unless contentSynchronisation is enabled
 	// peer talks the Artifactory protocol to the upstream (folder listings, smart features).
 	peer     smart.Peer
@@ -53,7 +54,7 @@ var _ Repository = (*Remote)(nil)
 // push of smart remotes). Close stops the remote's background work.
 func NewRemote(cfg *repoconfig.Config, cache *Local, f format.Format, instanceID string, hasLocal func(string) bool, now Clock, log *slog.Logger) *Remote {
 	r := &Remote{cfg: cfg, cache: cache, format: f, now: now, log: log,
-		misses: missCache{entries: map[string]time.Time{}}}
+		misses: newMissCache(now)}
 	c, err := upstream.New(upstream.Config{
 		URL: cfg.URL(), Username: cfg.Username(), Password: cfg.Password(), QueryParams: cfg.QueryParams(),
 		Timeout: cfg.SocketTimeout(), InstanceID: instanceID,
@@ -152,7 +153,7 @@ func (r *Remote) mayFetch(p string) error {
 	switch {
 	case r.cfg.Offline() || r.client == nil:
 		return notFoundIn(r.cfg.Key(), p)
-	case r.misses.has(p, r.now()):
+	case r.missed(p):
 		return arca.Errorf(arca.ErrNotFound, "could not find resource '%s/%s' (the upstream did not have it recently)", r.cfg.Key(), p)
 	}
 	if until := r.offlineUntil.Load(); until > r.now().UnixNano() {
@@ -177,7 +178,7 @@ func (r *Remote) fetchFailed(p string, err error) error {
 	switch {
 	case errors.Is(err, arca.ErrNotFound):
 		if d := r.cfg.MissedRetrievalCachePeriod(); d > 0 {
-			r.misses.add(p, r.now().Add(d))
+			r.misses.PutTTL(p, struct{}{}, d)
 		}
 		return notFoundIn(r.cfg.Key(), p)
 	case errors.Is(err, upstream.ErrUnreachable), errors.Is(err, upstream.ErrTimeout):
@@ -259,44 +260,20 @@ func (c *CacheRepo) MakeFolder(context.Context, string, string) (arca.Item, erro
 	return arca.Item{}, c.remote.readOnly()
 }
 
-// missCache remembers upstream 404s until their expiry. It is bounded: when full, arbitrary
-// entries are dropped (they are only an optimisation).
-type missCache struct {
-	mu      sync.Mutex
-	entries map[string]time.Time
-}
+// missCache remembers upstream 404s, each for the remote's missedRetrievalCachePeriodSecs. It
+// holds at most maxMisses paths, the most recently used: the rest are only asked again.
+type missCache = lru.Cache[string, struct{}]
 
 const maxMisses = 100_000
 
-func (m *missCache) has(p string, now time.Time) bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	exp, ok := m.entries[p]
-	if ok && !now.Before(exp) {
-		delete(m.entries, p)
-		return false
-	}
+func newMissCache(now Clock) *missCache {
+	return lru.New(lru.Options[string, struct{}]{MaxCost: maxMisses, Now: now})
+}
+
+// missed reports whether the upstream answered 404 for p within the miss period.
+func (r *Remote) missed(p string) bool {
+	_, ok := r.misses.Get(p)
 	return ok
-}
-
-func (m *missCache) add(p string, until time.Time) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.entries) >= maxMisses {
-		for k := range m.entries {
-			delete(m.entries, k)
-			if len(m.entries) < maxMisses*9/10 {
-				break
-			}
-		}
-	}
-	m.entries[p] = until
-}
-
-func (m *missCache) forget(p string) {
-	m.mu.Lock()
-	delete(m.entries, p)
-	m.mu.Unlock()
 }
 
 // originated returns the instance ids the incoming request carried.

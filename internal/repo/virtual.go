@@ -6,12 +6,12 @@ import (
 	"io"
 	"slices"
 	"sort"
-	"sync"
 	"sync/atomic"
 
 	"arca"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/lru"
 	"arca/internal/meta"
 	"arca/internal/repoconfig"
 )
@@ -35,11 +35,10 @@ type Virtual struct {
 	now     Clock
 	merged  *mergedCache
 	planned atomic.Pointer[plan]
-	// filteredCache keeps content already passed through the format's VirtualFilter, by blob
-	// digest (at most maxFiltered entries; the virtual is rebuilt when its settings change).
-	filteredCache sync.Map
-	filteredN     atomic.Int64
-	global        bool // the synthesized global virtual repository "repo"
+	// filteredDocs keeps content already passed through the format's VirtualFilter, by blob digest
+	// (at most maxFiltered entries; the virtual is rebuilt when its settings change).
+	filteredDocs *lru.Cache[string, filteredDoc]
+	global       bool // the synthesized global virtual repository "repo"
 }
 
 var _ Repository = (*Virtual)(nil)
@@ -241,7 +240,8 @@ type filteredDoc struct {
 	sums    arca.Checksums
 }
 
-// maxFiltered bounds the filtered documents a virtual keeps (POMs: a few KiB each).
+// maxFiltered bounds the filtered documents a virtual keeps (POMs: a few KiB each), the most
+// recently used ones.
 const maxFiltered = 10000
 
 // filtered serves a member's file through the format's VirtualFilter. The item describes the
@@ -249,8 +249,7 @@ const maxFiltered = 10000
 func (v *Virtual) filtered(ctx context.Context, vf format.VirtualFilter, it arca.Item) (arca.Item, blob.File, error) {
 	// Blobs are immutable and the virtual's settings fixed for its life, so a blob is filtered
 	// once: the result is kept (bounded) by digest.
-	if c, ok := v.filteredCache.Load(it.Checksums.SHA256); ok {
-		fd := c.(filteredDoc)
+	if fd, ok := v.filteredDocs.Get(it.Checksums.SHA256); ok {
 		it.Size, it.Checksums = int64(len(fd.content)), fd.sums
 		return it, blob.BytesFile(fd.content), nil
 	}
@@ -268,9 +267,7 @@ func (v *Virtual) filtered(ctx context.Context, vf format.VirtualFilter, it arca
 	if len(out) != len(content) || string(out) != string(content) {
 		it.Size, it.Checksums = int64(len(out)), arca.ChecksumsOf(out)
 	}
-	if v.filteredN.Add(1) <= maxFiltered {
-		v.filteredCache.Store(digest, filteredDoc{content: out, sums: it.Checksums})
-	}
+	v.filteredDocs.Put(digest, filteredDoc{content: out, sums: it.Checksums})
 	return it, blob.BytesFile(out), nil
 }
 

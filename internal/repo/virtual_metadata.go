@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
-	"sync"
+	"strings"
 	"time"
 
 	"arca"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/lru"
 	"arca/internal/meta"
 )
 
@@ -20,26 +21,43 @@ const maxMetadataDoc = 64 << 20
 // virtualRetrievalCachePeriodSecs: remote members can change without Arca noticing.
 const defaultMergedTTL = 7200 * time.Second
 
-// mergedCache keeps merged metadata documents of one virtual repository. An entry is valid while
-// the registry's configuration version and the generations of the members' stored items are
-// those it was built under, and for at most the virtual's retrieval cache period (remote members
-// change without telling).
-type mergedCache struct {
-	mu      sync.Mutex
-	entries map[string]mergedEntry
-}
+// DefaultMergedCacheBytes is the default budget of the merged-document cache (Options).
+const DefaultMergedCacheBytes = 64 << 20
+
+// mergedCache keeps merged metadata documents of every virtual repository of a registry, within
+// one budget in bytes, least recently used out first. An entry is valid while the registry's
+// configuration version and the generations of the members' stored items are those it was built
+// under, and for at most the virtual's retrieval cache period (its TTL: remote members change
+// without telling). A virtual's settings change bumps the version, so the entries of the
+// virtual it replaces are never served again; they leave as the budget needs room.
+type mergedCache = lru.Cache[mergedKey, mergedEntry]
+
+// mergedKey names a merged document: the virtual's lower-case key and the path.
+type mergedKey struct{ repo, path string }
 
 type mergedEntry struct {
 	item    arca.Item
 	doc     []byte
 	version uint64 // registry configuration version
 	gen     uint64 // sum of the members' item generations
-	at      time.Time
 	// pkg and heldBy record that the dependency-confusion guard left remote members out.
 	pkg, heldBy string
 }
 
-func newMergedCache() *mergedCache { return &mergedCache{entries: map[string]mergedEntry{}} }
+// mergedOverhead estimates what an entry holds besides its document and key: the item with its
+// checksum strings, and the cache's map slot and list links.
+const mergedOverhead = 512
+
+// newMergedCache returns a cache of merged documents within budget bytes (0 means
+// DefaultMergedCacheBytes, a negative budget caches nothing) whose TTLs run on now.
+func newMergedCache(budget int64, now Clock) *mergedCache {
+	if budget == 0 {
+		budget = DefaultMergedCacheBytes
+	}
+	return lru.New(lru.Options[mergedKey, mergedEntry]{MaxCost: budget, Now: now, Cost: func(k mergedKey, e mergedEntry) int64 {
+		return int64(cap(e.doc) + len(k.repo) + 2*len(k.path) + mergedOverhead)
+	}})
+}
 
 // generation sums the item generations of the storage keys; ok is false when the store cannot
 // tell (then nothing is cached).
@@ -70,15 +88,16 @@ func (v *Virtual) openMerged(ctx context.Context, p string, fp format.Path, m fo
 	}
 	// The cache is shared by all callers, so it only serves callers who can read every member.
 	cacheable = cacheable && len(cands) == len(v.candidates(context.WithoutCancel(withoutCaller(ctx)), p, fp))
+	key := mergedKey{strings.ToLower(v.cfg.Key()), p}
 	if cacheable {
-		v.merged.mu.Lock()
-		e, ok := v.merged.entries[p]
-		v.merged.mu.Unlock()
-		if ok && e.version == version && e.gen == gen && v.now().Sub(e.at) < ttl {
-			if e.heldBy != "" {
-				format.GuardNoteFrom(ctx).Add(e.pkg, e.heldBy)
+		if e, ok := v.merged.Get(key); ok {
+			if e.version == version && e.gen == gen {
+				if e.heldBy != "" {
+					format.GuardNoteFrom(ctx).Add(e.pkg, e.heldBy)
+				}
+				return e.item, blob.BytesFile(e.doc), nil
 			}
-			return e.item, blob.BytesFile(e.doc), nil
+			v.merged.Remove(key) // stale: free its room now
 		}
 	}
 	heldBy := ""
@@ -104,9 +123,7 @@ func (v *Virtual) openMerged(ctx context.Context, p string, fp format.Path, m fo
 		Checksums: arca.ChecksumsOf(doc), Created: now, Modified: now, Updated: now}
 	it.Original = it.Checksums
 	if cacheable {
-		v.merged.mu.Lock()
-		v.merged.entries[p] = mergedEntry{item: it, doc: doc, version: version, gen: gen, at: now, pkg: fp.Package, heldBy: heldBy}
-		v.merged.mu.Unlock()
+		v.merged.PutTTL(key, mergedEntry{item: it, doc: doc, version: version, gen: gen, pkg: fp.Package, heldBy: heldBy}, ttl)
 	}
 	return it, blob.BytesFile(doc), nil
 }

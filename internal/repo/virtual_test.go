@@ -3,6 +3,7 @@ package repo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -84,8 +85,13 @@ type fixture struct {
 	clock time.Time
 }
 
-func newFixture(t *testing.T) *fixture {
+// newFixture builds a registry over SQLite and a blob directory; opt, when given, configures it.
+func newFixture(t *testing.T, opt ...Options) *fixture {
 	t.Helper()
+	var o Options
+	if len(opt) > 0 {
+		o = opt[0]
+	}
 	ctx := context.Background()
 	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "meta.db"))
 	if err != nil {
@@ -101,7 +107,7 @@ func newFixture(t *testing.T) *fixture {
 	f := &fixture{t: t, db: counting, ctx: ctx, clock: time.Unix(1_700_000_000, 0)}
 	formats := format.NewRegistry(generic.Format{}, append([]format.Format{lineFormat{}}, maven.Formats()...)...)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	f.reg, err = NewRegistry(ctx, store, blobs, formats, func() time.Time { return f.clock }, log, Options{})
+	f.reg, err = NewRegistry(ctx, store, blobs, formats, func() time.Time { return f.clock }, log, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -450,6 +456,70 @@ func TestVirtualMergesMetadata(t *testing.T) {
 	}
 	f.put("l2", "pkg/pkg.index", "d=2")
 	f.mustRead("v", "pkg/pkg.index", "a=1\nb=1\nd=2", "v") // invalidated by the member's change
+}
+
+// mergedAt returns when the document at p of virtual key was merged: the item's creation time,
+// which a cached document keeps. The fixture's clock moves a second first, so a new merge shows.
+func (f *fixture) mergedAt(key, p string) time.Time {
+	f.t.Helper()
+	f.clock = f.clock.Add(time.Second)
+	rep, err := f.reg.Get(key)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	it, file, err := rep.Open(f.ctx, p)
+	if err != nil {
+		f.t.Fatalf("open %s/%s: %v", key, p, err)
+	}
+	file.Close()
+	return it.Created
+}
+
+// TestVirtualMergedCacheIsBounded merges more packages than the budget holds: the cache stays
+// within it, keeps the most recently used documents and merges evicted ones again.
+func TestVirtualMergedCacheIsBounded(t *testing.T) {
+	const budget = 3 * (mergedOverhead + 64)
+	f := newFixture(t, Options{MergedCacheBytes: budget})
+	f.local("l1", "npm")
+	f.virtual("v", "npm", []string{"l1"})
+	doc := func(i int) string { return fmt.Sprintf("p%d/p%d.index", i, i) }
+	first := map[int]time.Time{}
+	for i := range 10 {
+		f.put("l1", doc(i), fmt.Sprintf("v=%d", i))
+	}
+	for i := range 10 {
+		f.mustRead("v", doc(i), fmt.Sprintf("v=%d", i), "v")
+		first[i] = f.mergedAt("v", doc(i))
+		if c := f.reg.merged.Cost(); c > budget {
+			t.Fatalf("after %d merges: cache cost %d over budget %d", i+1, c, budget)
+		}
+	}
+	if n := f.reg.merged.Len(); n != 3 {
+		t.Errorf("cache holds %d documents, want the 3 that fit", n)
+	}
+	if got := f.mergedAt("v", doc(9)); !got.Equal(first[9]) {
+		t.Error("the most recently merged document was merged again")
+	}
+	if got := f.mergedAt("v", doc(0)); got.Equal(first[0]) {
+		t.Error("an evicted document was served without merging")
+	}
+}
+
+// TestVirtualMergedCacheExpires: a merged document is trusted for the virtual's retrieval cache
+// period, measured on the registry's clock.
+func TestVirtualMergedCacheExpires(t *testing.T) {
+	f := newFixture(t)
+	f.local("l1", "npm")
+	f.virtual("v", "npm", []string{"l1"}, `,"virtualRetrievalCachePeriodSecs":60`)
+	f.put("l1", "p/p.index", "a=1")
+	at := f.mergedAt("v", "p/p.index")
+	f.clock = f.clock.Add(58 * time.Second) // mergedAt adds one more
+	if got := f.mergedAt("v", "p/p.index"); !got.Equal(at) {
+		t.Fatal("merged again before the retrieval cache period ended")
+	}
+	if got := f.mergedAt("v", "p/p.index"); got.Equal(at) {
+		t.Error("served from the cache once the retrieval cache period ended")
+	}
 }
 
 func TestVirtualSkipsMembersByReleaseKind(t *testing.T) {

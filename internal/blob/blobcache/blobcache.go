@@ -4,6 +4,9 @@
 // Delete drops an entry. Serving a small file from memory saves the open, seeks, sendfile and
 // close that dominate the cost of a small download, and lets the server send headers and body
 // in one write. Large blobs are passed through untouched (still an *os.File, for sendfile).
+//
+// The cached contents are an lru.Cache whose cost is the blob's size: the capacity bounds the
+// bytes held, and the least recently served blobs leave first.
 package blobcache
 
 import (
@@ -11,22 +14,18 @@ import (
 	"context"
 	"errors"
 	"io"
-	"sync"
 	"time"
 
 	"arca"
 	"arca/internal/blob"
+	"arca/internal/lru"
 )
 
 // Store wraps a blob.Store.
 type Store struct {
 	blob.Store
-	maxBlob  int64 // blobs larger than this are never cached
-	capacity int64 // total bytes cached at most
-
-	mu    sync.RWMutex
-	data  map[string][]byte
-	bytes int64
+	maxBlob int64                      // blobs larger than this are never cached
+	data    *lru.Cache[string, []byte] // digest → content, capacity bytes at most
 }
 
 var (
@@ -36,7 +35,8 @@ var (
 
 // New caches blobs of at most maxBlob bytes, capacity bytes in all.
 func New(inner blob.Store, maxBlob, capacity int64) *Store {
-	return &Store{Store: inner, maxBlob: maxBlob, capacity: capacity, data: make(map[string][]byte)}
+	return &Store{Store: inner, maxBlob: maxBlob, data: lru.New(lru.Options[string, []byte]{MaxCost: capacity,
+		Cost: func(_ string, b []byte) int64 { return int64(len(b)) }})}
 }
 
 // memFile is a cached blob opened for reading.
@@ -47,10 +47,7 @@ func (memFile) Close() error { return nil }
 // Open implements blob.Reader: from memory when cached, else from the inner store, caching the
 // content when the blob is small.
 func (s *Store) Open(ctx context.Context, digest string) (blob.File, error) {
-	s.mu.RLock()
-	b, ok := s.data[digest]
-	s.mu.RUnlock()
-	if ok {
+	if b, ok := s.data.Get(digest); ok {
 		return memFile{bytes.NewReader(b)}, nil
 	}
 	f, err := s.Store.Open(ctx, digest)
@@ -70,36 +67,15 @@ func (s *Store) Open(ctx context.Context, digest string) (blob.File, error) {
 		return f, nil
 	}
 	defer f.Close()
-	b = make([]byte, size)
+	b := make([]byte, size)
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
 	if _, err := io.ReadFull(f, b); err != nil {
 		return nil, err
 	}
-	s.put(digest, b)
+	s.data.Put(digest, b)
 	return memFile{bytes.NewReader(b)}, nil
-}
-
-// put caches b, evicting arbitrary entries (map order is random) to stay within capacity.
-func (s *Store) put(digest string, b []byte) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, ok := s.data[digest]; ok {
-		return
-	}
-	for k, v := range s.data {
-		if s.bytes+int64(len(b)) <= s.capacity {
-			break
-		}
-		delete(s.data, k)
-		s.bytes -= int64(len(v))
-	}
-	if s.bytes+int64(len(b)) > s.capacity {
-		return
-	}
-	s.data[digest] = b
-	s.bytes += int64(len(b))
 }
 
 // Delete implements blob.Collector and drops the cached copy.
@@ -108,21 +84,11 @@ func (s *Store) Delete(ctx context.Context, digest string) error {
 	return s.Store.Delete(ctx, digest)
 }
 
-func (s *Store) drop(digest string) {
-	s.mu.Lock()
-	if v, ok := s.data[digest]; ok {
-		delete(s.data, digest)
-		s.bytes -= int64(len(v))
-	}
-	s.mu.Unlock()
-}
+func (s *Store) drop(digest string) { s.data.Remove(digest) }
 
-// Cached returns the number of cached blobs and their total size (for metrics and tests).
-func (s *Store) Cached() (n int, size int64) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return len(s.data), s.bytes
-}
+// Cached returns the number of cached blobs and their total size (an empty blob counts as one
+// byte; for metrics and tests).
+func (s *Store) Cached() (n int, size int64) { return s.data.Len(), s.data.Cost() }
 
 // Touch forwards to the inner store's blob.Toucher; without one it checks existence.
 func (s *Store) Touch(ctx context.Context, digest string) error {

@@ -77,3 +77,35 @@ func TestSmallFromMemoryLargeFromDisk(t *testing.T) {
 		t.Errorf("Delete left %d cached blobs", n)
 	}
 }
+
+// TestCapacityKeepsRecentlyServed opens more small blobs than the capacity holds: the cached
+// bytes stay within it and a blob served again and again stays cached.
+func TestCapacityKeepsRecentlyServed(t *testing.T) {
+	inner := newFS(t)
+	s := blobcache.New(inner, 100, 250)
+	ctx := t.Context()
+	open := func(digest string) {
+		t.Helper()
+		f, err := s.Open(ctx, digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	hot := blobtest.Put(t, s, bytes.Repeat([]byte("h"), 100), arca.Checksums{})
+	for i := range 10 {
+		open(hot.Digest)
+		b := blobtest.Put(t, s, bytes.Repeat([]byte{byte('a' + i)}, 100), arca.Checksums{})
+		open(b.Digest)
+		if _, size := s.Cached(); size > 250 {
+			t.Fatalf("cached %d bytes, capacity 250", size)
+		}
+	}
+	if err := os.Remove(filepath.Join(inner.Root(), "sha256", hot.Digest[:2], hot.Digest)); err != nil {
+		t.Fatal(err)
+	}
+	open(hot.Digest) // from memory, or this fails: the file is gone
+	if n, size := s.Cached(); n != 2 || size != 200 {
+		t.Errorf("Cached() = %d, %d; want the hot blob and the last one", n, size)
+	}
+}

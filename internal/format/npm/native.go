@@ -42,7 +42,7 @@ type pkgLock struct {
 
 // New returns the npm format whose cache of rendered packuments holds up to cacheBytes.
 func New(cacheBytes int) *Native {
-	return &Native{locks: map[string]*pkgLock{}, rendered: renderCache{max: cacheBytes, entries: map[string]rendered{}}}
+	return &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes)}
 }
 
 // lock takes the lock of repoKey's package name and returns its release.

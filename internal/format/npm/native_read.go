@@ -11,11 +11,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"arca"
 	"arca/internal/format"
+	"arca/internal/lru"
 )
 
 // maxPackument bounds a packument read into memory (the largest public ones are ~100 MB
@@ -207,12 +207,17 @@ type rendered struct {
 	etag   string // hex SHA-1 of body
 }
 
-// renderCache keeps rendered packuments up to max bytes; when full, arbitrary entries go.
+// renderCache keeps rendered packuments up to max bytes (body and gzip together), least
+// recently served out first. A rendering larger than a quarter of the budget is not kept, so
+// one huge package cannot flush every other one.
 type renderCache struct {
-	mu      sync.Mutex
 	max     int
-	size    int
-	entries map[string]rendered
+	entries *lru.Cache[string, rendered]
+}
+
+func newRenderCache(max int) renderCache {
+	return renderCache{max: max, entries: lru.New(lru.Options[string, rendered]{MaxCost: int64(max),
+		Cost: func(_ string, e rendered) int64 { return int64(len(e.body) + len(e.gz)) }})}
 }
 
 func renderKey(repoKey, name, base string, abbreviated bool) string {
@@ -220,30 +225,15 @@ func renderKey(repoKey, name, base string, abbreviated bool) string {
 }
 
 // get returns the entry for k when it was rendered from the document whose SHA-1 is source.
-func (c *renderCache) get(k, source string) (rendered, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.entries[k]
+func (c renderCache) get(k, source string) (rendered, bool) {
+	e, ok := c.entries.Get(k)
 	return e, ok && e.source == source
 }
 
-func (c *renderCache) put(k string, e rendered) {
+// put keeps e under k unless it is over a quarter of the budget.
+func (c renderCache) put(k string, e rendered) {
 	if len(e.body)+len(e.gz) > c.max/4 {
 		return
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if old, ok := c.entries[k]; ok {
-		c.size -= len(old.body) + len(old.gz)
-		delete(c.entries, k)
-	}
-	for k2, old := range c.entries {
-		if c.size+len(e.body)+len(e.gz) <= c.max {
-			break
-		}
-		delete(c.entries, k2)
-		c.size -= len(old.body) + len(old.gz)
-	}
-	c.entries[k] = e
-	c.size += len(e.body) + len(e.gz)
+	c.entries.Put(k, e)
 }

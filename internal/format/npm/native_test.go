@@ -33,12 +33,18 @@ func TestAcceptsGzip(t *testing.T) {
 }
 
 func TestRenderCacheBounded(t *testing.T) {
-	c := renderCache{max: 400, entries: map[string]rendered{}}
+	c := newRenderCache(400)
 	for i := range 20 {
 		c.put(string(rune('a'+i)), rendered{source: "s", body: make([]byte, 60), gz: make([]byte, 20)})
-		if c.size > c.max {
-			t.Fatalf("after %d puts: size %d > max %d", i+1, c.size, c.max)
+		if size := c.entries.Cost(); size > 400 {
+			t.Fatalf("after %d puts: size %d > max 400", i+1, size)
 		}
+	}
+	if _, ok := c.get("t", "s"); !ok {
+		t.Error("the most recent rendering was evicted")
+	}
+	if _, ok := c.get("a", "s"); ok {
+		t.Error("the oldest rendering survived 20 puts into room for 5")
 	}
 	c.put("big", rendered{source: "s", body: make([]byte, 101)}) // over max/4: not kept
 	if _, ok := c.get("big", "s"); ok {
@@ -52,12 +58,13 @@ func TestRenderCacheBounded(t *testing.T) {
 	if _, ok := c.get("k", "v2"); !ok {
 		t.Error("the current rendering was not kept")
 	}
-	sum := 0
-	for _, e := range c.entries {
-		sum += len(e.body) + len(e.gz)
+	var sum int64
+	for _, k := range c.entries.Keys() {
+		e, _ := c.entries.Get(k)
+		sum += int64(len(e.body) + len(e.gz))
 	}
-	if sum != c.size {
-		t.Errorf("accounted size %d, entries hold %d", c.size, sum)
+	if sum != c.entries.Cost() {
+		t.Errorf("accounted size %d, entries hold %d", c.entries.Cost(), sum)
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"sync/atomic"
-	"time"
 
 	"arca"
 	"arca/internal/meta"
@@ -26,7 +25,6 @@ type findEntry struct {
 	items []arca.Item
 	gens  []*atomic.Uint64 // the counters of the listed keys, shared by every path of the set
 	sum   uint64           // their sum before the query
-	at    time.Time
 }
 
 // FindItems implements meta.Items from the cache when it can; errors are not cached. Each call
@@ -57,10 +55,8 @@ func (s *Store) FindItemsIn(ctx context.Context, set meta.RepoSet, path string) 
 
 // findHit returns a copy of the cached result under k when it is still valid.
 func (s *Store) findHit(k findKey) ([]arca.Item, bool) {
-	s.mu.RLock()
-	e, ok := s.finds[k]
-	s.mu.RUnlock()
-	if !ok || sum(e.gens) != e.sum || s.now().Sub(e.at) >= s.maxAge {
+	e, ok := s.finds.Get(k)
+	if !ok || sum(e.gens) != e.sum {
 		return nil, false
 	}
 	return slices.Clone(e.items), true
@@ -74,12 +70,7 @@ func (s *Store) findMiss(ctx context.Context, k findKey, repos []string) ([]arca
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	if len(s.finds) >= s.max {
-		evict(s.finds)
-	}
-	s.finds[k] = findEntry{items: items, gens: gens, sum: before, at: s.now()}
-	s.mu.Unlock()
+	s.finds.Put(k, findEntry{items: items, gens: gens, sum: before})
 	return slices.Clone(items), nil
 }
 
@@ -87,22 +78,14 @@ func (s *Store) findMiss(ctx context.Context, k findKey, repos []string) ([]arca
 // key list. The counters live as long as the Store, so the list stays valid; only the memory
 // is bounded, by dropping lists like entries.
 func (s *Store) setGens(id string, repos []string) []*atomic.Uint64 {
-	s.mu.RLock()
-	gens, ok := s.sets[id]
-	s.mu.RUnlock()
-	if ok {
+	if gens, ok := s.sets.Get(id); ok {
 		return gens
 	}
-	gens = make([]*atomic.Uint64, len(repos))
+	gens := make([]*atomic.Uint64, len(repos))
 	for i, r := range repos {
 		gens[i] = s.gen(r)
 	}
-	s.mu.Lock()
-	if len(s.sets) >= s.max {
-		evict(s.sets)
-	}
-	s.sets[id] = gens
-	s.mu.Unlock()
+	s.sets.Put(id, gens)
 	return gens
 }
 
@@ -116,8 +99,4 @@ func sum(gens []*atomic.Uint64) uint64 {
 }
 
 // FindLen returns the number of cached FindItems results (for metrics and tests).
-func (s *Store) FindLen() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return len(s.finds)
-}
+func (s *Store) FindLen() int { return s.finds.Len() }

@@ -10,9 +10,15 @@
 // repository queried, and "none" results too: a later write to any of those repositories, the
 // creation of one among them included, changes their sum.
 //
+// Items and FindItems results are two lru.Caches of at most max entries each, every entry
+// trusted for at most maxAge (its TTL); the resolved counters of recent key lists (find.go) are
+// a third, without expiry. lru does the bounding, least-recently-used eviction and expiry;
+// validity against writes is the generation stored in each entry and checked here on every
+// hit, which lru knows nothing of. A "none" result is an ordinary entry holding an empty list.
+//
 // The cache is correct only when every write goes through this process (the embedded SQLite
 // deployment). Several nodes sharing a PostgreSQL database must not use it, or must accept
-// staleness bounded by MaxAge.
+// staleness bounded by maxAge.
 package itemcache
 
 import (
@@ -23,6 +29,7 @@ import (
 	"time"
 
 	"arca"
+	"arca/internal/lru"
 	"arca/internal/meta"
 )
 
@@ -30,15 +37,11 @@ import (
 // ones that change items are overridden to invalidate.
 type Store struct {
 	meta.Store
-	max    int
-	maxAge time.Duration
-	now    func() time.Time
 
-	mu      sync.RWMutex
-	entries map[key]entry
-	finds   map[findKey]findEntry // FindItems results (find.go)
-	sets    map[string][]*atomic.Uint64
-	gens    sync.Map // lower-case repo key → *atomic.Uint64; never deleted, so pointers stay valid
+	entries *lru.Cache[key, entry]
+	finds   *lru.Cache[findKey, findEntry]       // FindItems results (find.go)
+	sets    *lru.Cache[string, []*atomic.Uint64] // a key list's generation counters (find.go)
+	gens    sync.Map                             // lower-case repo key → *atomic.Uint64; never deleted, so pointers stay valid
 }
 
 type key struct{ repo, path string }
@@ -46,7 +49,6 @@ type key struct{ repo, path string }
 type entry struct {
 	item arca.Item
 	gen  uint64
-	at   time.Time
 }
 
 var (
@@ -59,10 +61,10 @@ var (
 // trusted for at most maxAge.
 func New(inner meta.Store, max int, maxAge time.Duration) *Store {
 	return &Store{
-		Store: inner, max: max, maxAge: maxAge, now: time.Now,
-		entries: make(map[key]entry),
-		finds:   make(map[findKey]findEntry),
-		sets:    make(map[string][]*atomic.Uint64),
+		Store:   inner,
+		entries: lru.New(lru.Options[key, entry]{MaxCost: int64(max), TTL: maxAge}),
+		finds:   lru.New(lru.Options[findKey, findEntry]{MaxCost: int64(max), TTL: maxAge}),
+		sets:    lru.New(lru.Options[string, []*atomic.Uint64]{MaxCost: int64(max)}),
 	}
 }
 
@@ -98,43 +100,19 @@ func (s *Store) GetItem(ctx context.Context, repo, path string) (arca.Item, erro
 	g := s.gen(repo)
 	cur := g.Load()
 	k := key{repo, path}
-	s.mu.RLock()
-	e, ok := s.entries[k]
-	s.mu.RUnlock()
-	if ok && e.gen == cur && s.now().Sub(e.at) < s.maxAge {
+	if e, ok := s.entries.Get(k); ok && e.gen == cur {
 		return e.item, nil
 	}
 	it, err := s.Store.GetItem(ctx, repo, path)
 	if err != nil {
 		return it, err
 	}
-	s.mu.Lock()
-	if len(s.entries) >= s.max {
-		evict(s.entries)
-	}
-	s.entries[k] = entry{item: it, gen: cur, at: s.now()}
-	s.mu.Unlock()
+	s.entries.Put(k, entry{item: it, gen: cur})
 	return it, nil
 }
 
 // Len returns the number of cached items, FindItems results aside (for metrics and tests).
-func (s *Store) Len() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return len(s.entries)
-}
-
-// evict drops about a tenth of the entries of m (arbitrary ones: map iteration order is
-// random). The caller holds mu.
-func evict[K comparable, V any](m map[K]V) {
-	n := len(m)/10 + 1
-	for k := range m {
-		delete(m, k)
-		if n--; n == 0 {
-			return
-		}
-	}
-}
+func (s *Store) Len() int { return s.entries.Len() }
 
 // CreateRepo implements meta.Repos. The new repository's root is an item (FindItems of "" may
 // have cached its absence), so the key's generation moves.
