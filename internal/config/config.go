@@ -1,99 +1,82 @@
 // Package config is Arca's typed configuration: defaults, then ARCA_* environment variables,
-// then command-line flags (each flag has an environment equivalent).
+// then command-line flags. Every setting is one row of the Settings table, from which the flags,
+// the defaults and `arca serve --help` are made.
 package config
 
 import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// Config is the server's configuration.
+// Config is the server's configuration. The comments name each field's row in Settings.
 type Config struct {
-	Listen          string // ARCA_LISTEN, --listen
-	DataDir         string // ARCA_DATA_DIR, --data-dir
-	BaseURL         string // ARCA_BASE_URL, --base-url: externally visible URL of /artifactory's parent
-	AnonymousAccess bool   // ARCA_ANONYMOUS_ACCESS, --anonymous-access
-	LogLevel        string // ARCA_LOG_LEVEL, --log-level: debug, info, warn, error
-	LogRequests     bool   // ARCA_LOG_REQUESTS, --log-requests: one line per request
-	// GlobalVirtual (ARCA_GLOBAL_VIRTUAL, --global-virtual) serves "repo", a virtual repository
-	// over every local and remote repository. Off by default, as on Artifactory.
+	Listen          string // --listen
+	DataDir         string // --data-dir
+	BaseURL         string // --base-url: externally visible URL of /artifactory's parent
+	AnonymousAccess bool   // --anonymous-access
+	LogLevel        string // --log-level: debug, info, warn, error
+	LogRequests     bool   // --log-requests: one line per request
+	// GlobalVirtual (--global-virtual) serves "repo", a virtual repository over every local and
+	// remote repository. Off by default, as on Artifactory.
 	GlobalVirtual bool
-	// StatisticsPushInterval (ARCA_STATISTICS_PUSH_INTERVAL, --statistics-push-interval) is how
-	// often smart remotes push the downloads served from their cache upstream.
+	// StatisticsPushInterval (--statistics-push-interval) is how often smart remotes push the
+	// downloads served from their cache upstream.
 	StatisticsPushInterval time.Duration
+	// ShutdownTimeout (--shutdown-timeout) bounds how long a stopping server waits for
+	// in-flight requests.
+	ShutdownTimeout time.Duration
 	// AdminPassword (ARCA_ADMIN_PASSWORD only, never a flag, so it stays out of process
 	// listings) is the first admin's password; empty: generate one.
 	AdminPassword string
+
+	// Version is the running build's version, reported by the API and in logs. It is not a
+	// setting: the command line fills it in from the build; "" reads as "dev".
+	Version string
 }
 
-// Default returns the built-in defaults: everything embedded, nothing to set up.
+// Default returns the built-in defaults (each Setting's Default): everything embedded, nothing
+// to set up.
 func Default() Config {
-	return Config{Listen: "127.0.0.1:8081", DataDir: defaultDataDir(), LogLevel: "info", StatisticsPushInterval: time.Minute}
-}
-
-func defaultDataDir() string {
-	if d, err := os.UserHomeDir(); err == nil && d != "" {
-		return filepath.Join(d, ".arca")
+	var c Config
+	for _, s := range Settings() {
+		if err := s.field(&c).Set(s.Default); err != nil && s.Default != "" {
+			panic(fmt.Sprintf("config: default of %s: %v", s.Env, err)) // a bug in the table
+		}
 	}
-	return ".arca"
+	return c
 }
 
 // Load builds the configuration from defaults, the environment (getenv) and args (the
-// subcommand's flags). It returns every problem found, joined.
+// subcommand's flags). It returns every problem found, joined; flag.ErrHelp (alone) when args ask
+// for help.
 func Load(name string, args []string, getenv func(string) string) (Config, error) {
 	c := Default()
 	var errs []error
-	str := func(dst *string, env string) {
-		if v := getenv(env); v != "" {
-			*dst = v
-		}
-	}
-	boolean := func(dst *bool, env string) {
-		if v := getenv(env); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %q is not a boolean", env, v))
-				return
+	for _, s := range Settings() {
+		if v := getenv(s.Env); v != "" {
+			if err := s.field(&c).Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", s.Env, err))
 			}
-			*dst = b
 		}
 	}
-	str(&c.Listen, "ARCA_LISTEN")
-	str(&c.DataDir, "ARCA_DATA_DIR")
-	str(&c.BaseURL, "ARCA_BASE_URL")
-	boolean(&c.AnonymousAccess, "ARCA_ANONYMOUS_ACCESS")
-	str(&c.LogLevel, "ARCA_LOG_LEVEL")
-	boolean(&c.LogRequests, "ARCA_LOG_REQUESTS")
-	boolean(&c.GlobalVirtual, "ARCA_GLOBAL_VIRTUAL")
-	if v := getenv("ARCA_STATISTICS_PUSH_INTERVAL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("ARCA_STATISTICS_PUSH_INTERVAL: %q is not a duration", v))
-		} else {
-			c.StatisticsPushInterval = d
-		}
-	}
-	c.AdminPassword = getenv("ARCA_ADMIN_PASSWORD")
-
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.StringVar(&c.Listen, "listen", c.Listen, "address to listen on (ARCA_LISTEN)")
-	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for the database and blobs (ARCA_DATA_DIR)")
-	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "externally visible base URL, e.g. https://repo.example.com (ARCA_BASE_URL)")
-	fs.BoolVar(&c.AnonymousAccess, "anonymous-access", c.AnonymousAccess, "let unauthenticated requests read (ARCA_ANONYMOUS_ACCESS)")
-	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (ARCA_LOG_LEVEL)")
-	fs.BoolVar(&c.LogRequests, "log-requests", c.LogRequests, "log one line per request (ARCA_LOG_REQUESTS)")
-	fs.DurationVar(&c.StatisticsPushInterval, "statistics-push-interval", c.StatisticsPushInterval, "how often smart remotes push download statistics upstream (ARCA_STATISTICS_PUSH_INTERVAL)")
-	fs.BoolVar(&c.GlobalVirtual, "global-virtual", c.GlobalVirtual, "serve the global virtual repository 'repo' over all local and remote repositories (ARCA_GLOBAL_VIRTUAL)")
+	fs.SetOutput(io.Discard) // the caller reports errors and prints Usage
+	for _, s := range Settings() {
+		if s.Flag != "" {
+			fs.Var(s.field(&c), s.Flag, s.Usage)
+		}
+	}
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		if errors.Is(err, flag.ErrHelp) {
+			return c, flag.ErrHelp
+		}
+		return c, errors.Join(append(errs, err)...)
 	}
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " ")))
@@ -121,6 +104,9 @@ func (c Config) Validate() error {
 	}
 	if c.StatisticsPushInterval <= 0 {
 		errs = append(errs, fmt.Errorf("statistics-push-interval: must be positive, got %v", c.StatisticsPushInterval))
+	}
+	if c.ShutdownTimeout < 0 {
+		errs = append(errs, fmt.Errorf("shutdown-timeout: must not be negative, got %v", c.ShutdownTimeout))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
