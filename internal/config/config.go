@@ -57,20 +57,11 @@ func Default() Config {
 // for help.
 func Load(name string, args []string, getenv func(string) string) (Config, error) {
 	c := Default()
-	var errs []error
-	for _, s := range Settings() {
-		if v := getenv(s.Env); v != "" {
-			if err := s.field(&c).Set(v); err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", s.Env, err))
-			}
-		}
-	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // the caller reports errors and prints Usage
-	for _, s := range Settings() {
-		if s.Flag != "" {
-			fs.Var(s.field(&c), s.Flag, s.Usage)
-		}
+	var errs []error
+	if err := Bind(fs, &c, getenv); err != nil {
+		errs = append(errs, err)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -85,6 +76,47 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		errs = append(errs, err)
 	}
 	return c, errors.Join(errs...)
+}
+
+// Bind sets c's fields from the environment variables of the settings whose flags are named
+// (every setting when none is named) and registers those flags on fs, so that parsing fs then
+// lets flags win. A command with flags of its own (arca admin) binds the settings it shares with
+// the server this way. It returns the environment's problems, joined; it panics on a name that
+// is no setting's flag (a bug in the caller).
+func Bind(fs *flag.FlagSet, c *Config, getenv func(string) string, flags ...string) error {
+	var errs []error
+	for _, s := range pick(flags) {
+		if v := getenv(s.Env); v != "" {
+			if err := s.field(c).Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", s.Env, err))
+			}
+		}
+		if s.Flag != "" {
+			fs.Var(s.field(c), s.Flag, s.Usage)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// pick returns the settings with the named flags, in the order named; all settings for none.
+func pick(flags []string) []Setting {
+	all := Settings()
+	if len(flags) == 0 {
+		return all
+	}
+	var out []Setting
+	for _, f := range flags {
+		found := false
+		for _, s := range all {
+			if s.Flag == f {
+				out, found = append(out, s), true
+			}
+		}
+		if !found {
+			panic("config: no setting has the flag " + f)
+		}
+	}
+	return out
 }
 
 // Validate returns every problem of c, joined; nil when c is usable.

@@ -134,3 +134,23 @@ func TestSettingsTable(t *testing.T) {
 		}
 	}
 }
+
+func TestBindSome(t *testing.T) {
+	c := Default()
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	getenv := func(k string) string {
+		return map[string]string{"ARCA_DATA_DIR": "/env", "ARCA_LISTEN": "0.0.0.0:1"}[k]
+	}
+	if err := Bind(fs, &c, getenv, "data-dir"); err != nil {
+		t.Fatal(err)
+	}
+	if c.DataDir != "/env" || c.Listen != Default().Listen {
+		t.Errorf("after Bind: data-dir %q, listen %q; want only data-dir from the environment", c.DataDir, c.Listen)
+	}
+	if fs.Lookup("listen") != nil || fs.Lookup("data-dir") == nil {
+		t.Error("Bind registered other flags than data-dir")
+	}
+	if err := fs.Parse([]string{"--data-dir", "/flag"}); err != nil || c.DataDir != "/flag" {
+		t.Errorf("after Parse: %q, %v", c.DataDir, err)
+	}
+}
