@@ -51,11 +51,14 @@
 // schema documented in package meta), internal/pattern (Ant include/exclude matching),
 // internal/repoconfig (Artifactory's repository JSON: validation, defaults, partial updates,
 // redaction), internal/auth (passwords, JWT access tokens, authentication cache, authorization
-// policy, admin bootstrap), internal/config (defaults → ARCA_* env → flags), internal/app (wires
-// everything; used by cmd/arca and the e2e tests), internal/format/<type> (one package per
-// package format), internal/lru (the one in-memory cache type: a cost budget, least recently
-// used out first, optional TTL per entry; every cache above is one, with its validity rules,
-// such as generations, kept in the values it stores).
+// policy, admin bootstrap and reset), internal/config (the one Settings table: defaults → ARCA_*
+// env → flags, and the help rendered from it), internal/app (wires everything; used by the
+// command line and the e2e tests; the lifecycle: lock the data dir, bind, open the stores, create
+// the admin last, drain on shutdown), internal/dirlock (one process per data directory),
+// internal/cli (the commands behind cmd/arca: serve, admin, version, help),
+// internal/format/<type> (one package per package format), internal/lru (the one in-memory
+// cache type: a cost budget, least recently used out first, optional TTL per entry; every cache
+// above is one, with its validity rules, such as generations, kept in the values it stores).
 //
 // Atomicity: a deploy commits the blob first (invisible until renamed into place) and then the
 // item row in one transaction, so a failed or cancelled upload leaves nothing visible and a crash

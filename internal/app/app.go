@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,6 +25,7 @@ import (
 	"arca/internal/blob/blobcache"
 	"arca/internal/blob/fsblob"
 	"arca/internal/config"
+	"arca/internal/dirlock"
 	"arca/internal/format"
 	"arca/internal/format/generic"
 	"arca/internal/format/maven"
@@ -37,9 +39,6 @@ import (
 	"arca/internal/server"
 )
 
-// Version is Arca's own version.
-const Version = "0.1.0"
-
 // App is a running Arca.
 type App struct {
 	// Addr is the address the server listens on (useful with port 0).
@@ -48,6 +47,8 @@ type App struct {
 	// came from ARCA_ADMIN_PASSWORD or the admin already existed).
 	AdminPasswordFile string
 
+	log   *slog.Logger
+	lock  *dirlock.Lock
 	srv   *http.Server
 	repos *repo.Registry
 	store meta.Store
@@ -60,26 +61,47 @@ type App struct {
 	shutdownErr  error
 }
 
-// Start opens the data directory, prepares the stores and starts serving on cfg.Listen. It
+// Start locks the data directory, binds cfg.Listen, prepares the stores and starts serving. It
 // returns once the listener is bound. Logs go to logOut.
+//
+// A second Arca on the same data directory fails with a *dirlock.HeldError naming the holder's
+// PID. A failed start writes no admin.password: the admin is created last, once everything
+// that can fail (the lock, the port, the stores) has succeeded.
 func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, error) {
 	log := newLogger(cfg.LogLevel, logOut)
+	version := cfg.Version
+	if version == "" {
+		version = "dev"
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("creating the data directory: %w", err)
 	}
+	// undo releases what a failed start has taken, in reverse order.
+	var undo []func()
+	ok := false
+	defer func() {
+		for i := len(undo) - 1; i >= 0 && !ok; i-- {
+			undo[i]()
+		}
+	}()
+	lock, err := dirlock.Acquire(cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	undo = append(undo, func() { lock.Release() })
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, err
+	}
+	undo = append(undo, func() { ln.Close() })
 	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "arca.db"))
 	if err != nil {
 		return nil, fmt.Errorf("opening the metadata database: %w", err)
 	}
 	// Every write goes through this process, so item metadata can be cached (see itemcache).
 	store := itemcache.New(db, 100_000, 10*time.Minute)
-	a := &App{store: store, done: make(chan error, 1), flushed: make(chan struct{})}
-	ok := false
-	defer func() {
-		if !ok {
-			store.Close()
-		}
-	}()
+	undo = append(undo, func() { store.Close() })
+	a := &App{log: log, lock: lock, store: store, done: make(chan error, 1), flushed: make(chan struct{})}
 	files, err := fsblob.New(filepath.Join(cfg.DataDir, "blobs"))
 	if err != nil {
 		return nil, fmt.Errorf("opening the blob store: %w", err)
@@ -99,13 +121,6 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if err != nil {
 		return nil, err
 	}
-	pwFile, created, err := auth.EnsureAdmin(ctx, store, cfg.DataDir, cfg.AdminPassword, time.Now())
-	if err != nil {
-		return nil, fmt.Errorf("creating the admin user: %w", err)
-	}
-	if created {
-		a.AdminPasswordFile = pwFile
-	}
 	// The one registration list of formats: a new format is one more entry here.
 	formats := format.NewRegistry(generic.Format{}, append(maven.Formats(), npm.New(64<<20))...)
 	merged := int64(cfg.VirtualMetadataCache)
@@ -117,10 +132,19 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if err != nil {
 		return nil, err
 	}
+	undo = append(undo, repos.Close)
 	switches, err := loadSwitches(ctx, store, cfg)
 	if err != nil {
 		return nil, err
 	}
+	// Last step that can fail: see the contract above.
+	admin, err := auth.EnsureAdmin(ctx, store, cfg.DataDir, cfg.AdminPassword, time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("creating the admin user: %w", err)
+	}
+	a.AdminPasswordFile = admin.PasswordFile
+	logAdmin(log, admin, cfg.DataDir)
+
 	a.repos = repos
 	anonymous := switches.Anonymous.Load
 	authn := auth.NewAuthenticator(store, tokens, anonymous, time.Now)
@@ -129,12 +153,8 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	api := &restapi.API{
 		Repos: repos, Meta: store, Blobs: blobs, Downloads: downloads,
 		Authz: auth.DefaultPolicy{AnonymousRead: anonymous}, Authn: authn, Tokens: tokens,
-		InstanceID: id, BaseURL: cfg.BaseURL, ArcaVersion: Version, Switches: switches, Now: time.Now, Log: log,
+		InstanceID: id, BaseURL: cfg.BaseURL, ArcaVersion: version, Switches: switches, Now: time.Now, Log: log,
 		Formats: formats,
-	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return nil, err
 	}
 	a.Addr = ln.Addr().String()
 	a.srv = &http.Server{
@@ -159,26 +179,85 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		a.done <- err
 	}()
 	ok = true
-	log.Info("arca started", "version", Version, "listen", a.Addr, "data", cfg.DataDir, "instance", id)
+	log.Info("arca started", "version", version, "listen", a.Addr, "data", cfg.DataDir, "instance", id)
 	return a, nil
+}
+
+// logAdmin tells the operator what EnsureAdmin did that they need to know.
+func logAdmin(log *slog.Logger, b auth.Bootstrap, dataDir string) {
+	switch {
+	case b.PasswordFile != "":
+		log.Info("created user admin with a generated password", "file", b.PasswordFile,
+			"use", AdminPasswordHint(b.PasswordFile))
+	case b.EnvPasswordIgnored:
+		log.Warn("ARCA_ADMIN_PASSWORD is set but is not the password of the existing user admin: it is ignored, "+
+			"as it only applies when Arca creates admin on first start; to change the password, stop Arca and run "+
+			"arca admin reset-password (it reads ARCA_ADMIN_PASSWORD)", "data", dataDir)
+	}
+}
+
+// AdminPasswordHint is the shell command that puts the password in file into ARCA_ADMIN_PASSWORD.
+func AdminPasswordHint(file string) string {
+	return "export ARCA_ADMIN_PASSWORD=\"$(cat " + shellQuote(file) + ")\""
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but plain path characters.
+func shellQuote(s string) string {
+	plain := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-+:@%,=", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Wait blocks until the server stops and returns why.
 func (a *App) Wait() error { return <-a.done }
 
-// Shutdown stops accepting requests, waits for running ones (bounded by ctx), flushes download
-// statistics and closes the stores.
+// flushGrace is how long Shutdown still waits for the final flush of download statistics when
+// draining used up its context.
+const flushGrace = 5 * time.Second
+
+// Shutdown stops accepting connections and waits for in-flight requests until ctx is done; then
+// it closes the connections still open, flushes download statistics, closes the stores and
+// releases the data directory. It logs "shutdown complete" with the time taken. When ctx ends
+// before the requests finish, the error wraps ctx's error (context.DeadlineExceeded).
 // Calling it again returns the first call's result.
 func (a *App) Shutdown(ctx context.Context) error {
 	a.shutdownOnce.Do(func() {
+		begin := time.Now()
+		attrs := []any{}
+		if d, ok := ctx.Deadline(); ok {
+			attrs = append(attrs, "timeout", time.Until(d).Round(time.Millisecond))
+		}
+		a.log.Info("shutting down: accepting no more connections, draining in-flight requests", attrs...)
 		err := a.srv.Shutdown(ctx)
+		drained := err == nil
+		if !drained {
+			a.log.Warn("shutdown: in-flight requests did not finish in time; closing their connections",
+				"waited", time.Since(begin).Round(time.Millisecond))
+			a.srv.Close()
+			err = fmt.Errorf("draining in-flight requests: %w", err)
+		}
 		a.repos.Close()
 		a.stop()
+		flushCtx := ctx
+		if ctx.Err() != nil {
+			var cancel context.CancelFunc
+			flushCtx, cancel = context.WithTimeout(context.Background(), flushGrace)
+			defer cancel()
+		}
 		select {
 		case <-a.flushed:
-		case <-ctx.Done():
+		case <-flushCtx.Done():
 		}
-		a.shutdownErr = errors.Join(err, a.store.Close())
+		a.shutdownErr = errors.Join(err, a.store.Close(), a.lock.Release())
+		a.log.Info("shutdown complete", "took", time.Since(begin).Round(time.Millisecond), "drained", drained)
 	})
 	return a.shutdownErr
 }

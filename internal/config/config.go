@@ -1,110 +1,77 @@
 // Package config is Arca's typed configuration: defaults, then ARCA_* environment variables,
-// then command-line flags (each flag has an environment equivalent).
+// then command-line flags. Every setting is one row of the Settings table, from which the flags,
+// the defaults and `arca serve --help` are made.
 package config
 
 import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
-	"os"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// Config is the server's configuration.
+// Config is the server's configuration. The comments name each field's row in Settings.
 type Config struct {
-	Listen          string // ARCA_LISTEN, --listen
-	DataDir         string // ARCA_DATA_DIR, --data-dir
-	BaseURL         string // ARCA_BASE_URL, --base-url: externally visible URL of /artifactory's parent
-	AnonymousAccess bool   // ARCA_ANONYMOUS_ACCESS, --anonymous-access
-	LogLevel        string // ARCA_LOG_LEVEL, --log-level: debug, info, warn, error
-	LogRequests     bool   // ARCA_LOG_REQUESTS, --log-requests: one line per request
-	// GlobalVirtual (ARCA_GLOBAL_VIRTUAL, --global-virtual) serves "repo", a virtual repository
-	// over every local and remote repository. Off by default, as on Artifactory.
+	Listen          string // --listen
+	DataDir         string // --data-dir
+	BaseURL         string // --base-url: externally visible URL of /artifactory's parent
+	AnonymousAccess bool   // --anonymous-access
+	LogLevel        string // --log-level: debug, info, warn, error
+	LogRequests     bool   // --log-requests: one line per request
+	// GlobalVirtual (--global-virtual) serves "repo", a virtual repository over every local and
+	// remote repository. Off by default, as on Artifactory.
 	GlobalVirtual bool
-	// StatisticsPushInterval (ARCA_STATISTICS_PUSH_INTERVAL, --statistics-push-interval) is how
-	// often smart remotes push the downloads served from their cache upstream.
+	// StatisticsPushInterval (--statistics-push-interval) is how often smart remotes push the
+	// downloads served from their cache upstream.
 	StatisticsPushInterval time.Duration
-	// VirtualMetadataCache (ARCA_VIRTUAL_METADATA_CACHE, --virtual-metadata-cache) is the memory
-	// budget of the metadata documents merged by virtual repositories (npm packuments, Maven
-	// metadata) kept for reuse, all virtuals together; 0 keeps none.
+	// VirtualMetadataCache (--virtual-metadata-cache) is the memory budget of the metadata
+	// documents merged by virtual repositories (npm packuments, Maven metadata) kept for reuse,
+	// all virtuals together; 0 keeps none.
 	VirtualMetadataCache ByteSize
+	// ShutdownTimeout (--shutdown-timeout) bounds how long a stopping server waits for
+	// in-flight requests.
+	ShutdownTimeout time.Duration
 	// AdminPassword (ARCA_ADMIN_PASSWORD only, never a flag, so it stays out of process
 	// listings) is the first admin's password; empty: generate one.
 	AdminPassword string
+
+	// Version is the running build's version, reported by the API and in logs. It is not a
+	// setting: the command line fills it in from the build; "" reads as "dev".
+	Version string
 }
 
-// Default returns the built-in defaults: everything embedded, nothing to set up.
+// Default returns the built-in defaults (each Setting's Default): everything embedded, nothing
+// to set up.
 func Default() Config {
-	return Config{Listen: "127.0.0.1:8081", DataDir: defaultDataDir(), LogLevel: "info", StatisticsPushInterval: time.Minute,
-		VirtualMetadataCache: 64 << 20}
-}
-
-func defaultDataDir() string {
-	if d, err := os.UserHomeDir(); err == nil && d != "" {
-		return filepath.Join(d, ".arca")
+	var c Config
+	for _, s := range Settings() {
+		if err := s.field(&c).Set(s.Default); err != nil && s.Default != "" {
+			panic(fmt.Sprintf("config: default of %s: %v", s.Env, err)) // a bug in the table
+		}
 	}
-	return ".arca"
+	return c
 }
 
 // Load builds the configuration from defaults, the environment (getenv) and args (the
-// subcommand's flags). It returns every problem found, joined.
+// subcommand's flags). It returns every problem found, joined; flag.ErrHelp (alone) when args ask
+// for help.
 func Load(name string, args []string, getenv func(string) string) (Config, error) {
 	c := Default()
-	var errs []error
-	str := func(dst *string, env string) {
-		if v := getenv(env); v != "" {
-			*dst = v
-		}
-	}
-	boolean := func(dst *bool, env string) {
-		if v := getenv(env); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %q is not a boolean", env, v))
-				return
-			}
-			*dst = b
-		}
-	}
-	str(&c.Listen, "ARCA_LISTEN")
-	str(&c.DataDir, "ARCA_DATA_DIR")
-	str(&c.BaseURL, "ARCA_BASE_URL")
-	boolean(&c.AnonymousAccess, "ARCA_ANONYMOUS_ACCESS")
-	str(&c.LogLevel, "ARCA_LOG_LEVEL")
-	boolean(&c.LogRequests, "ARCA_LOG_REQUESTS")
-	boolean(&c.GlobalVirtual, "ARCA_GLOBAL_VIRTUAL")
-	if v := getenv("ARCA_STATISTICS_PUSH_INTERVAL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("ARCA_STATISTICS_PUSH_INTERVAL: %q is not a duration", v))
-		} else {
-			c.StatisticsPushInterval = d
-		}
-	}
-	if v := getenv("ARCA_VIRTUAL_METADATA_CACHE"); v != "" {
-		if err := c.VirtualMetadataCache.Set(v); err != nil {
-			errs = append(errs, fmt.Errorf("ARCA_VIRTUAL_METADATA_CACHE: %v", err))
-		}
-	}
-	c.AdminPassword = getenv("ARCA_ADMIN_PASSWORD")
-
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.StringVar(&c.Listen, "listen", c.Listen, "address to listen on (ARCA_LISTEN)")
-	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory for the database and blobs (ARCA_DATA_DIR)")
-	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "externally visible base URL, e.g. https://repo.example.com (ARCA_BASE_URL)")
-	fs.BoolVar(&c.AnonymousAccess, "anonymous-access", c.AnonymousAccess, "let unauthenticated requests read (ARCA_ANONYMOUS_ACCESS)")
-	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (ARCA_LOG_LEVEL)")
-	fs.BoolVar(&c.LogRequests, "log-requests", c.LogRequests, "log one line per request (ARCA_LOG_REQUESTS)")
-	fs.DurationVar(&c.StatisticsPushInterval, "statistics-push-interval", c.StatisticsPushInterval, "how often smart remotes push download statistics upstream (ARCA_STATISTICS_PUSH_INTERVAL)")
-	fs.BoolVar(&c.GlobalVirtual, "global-virtual", c.GlobalVirtual, "serve the global virtual repository 'repo' over all local and remote repositories (ARCA_GLOBAL_VIRTUAL)")
-	fs.Var(&c.VirtualMetadataCache, "virtual-metadata-cache", "memory for metadata merged by virtual repositories, e.g. 64MiB; 0 keeps none (ARCA_VIRTUAL_METADATA_CACHE)")
+	fs.SetOutput(io.Discard) // the caller reports errors and prints Usage
+	var errs []error
+	if err := Bind(fs, &c, getenv); err != nil {
+		errs = append(errs, err)
+	}
 	if err := fs.Parse(args); err != nil {
-		return c, err
+		if errors.Is(err, flag.ErrHelp) {
+			return c, flag.ErrHelp
+		}
+		return c, errors.Join(append(errs, err)...)
 	}
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " ")))
@@ -113,6 +80,47 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 		errs = append(errs, err)
 	}
 	return c, errors.Join(errs...)
+}
+
+// Bind sets c's fields from the environment variables of the settings whose flags are named
+// (every setting when none is named) and registers those flags on fs, so that parsing fs then
+// lets flags win. A command with flags of its own (arca admin) binds the settings it shares with
+// the server this way. It returns the environment's problems, joined; it panics on a name that
+// is no setting's flag (a bug in the caller).
+func Bind(fs *flag.FlagSet, c *Config, getenv func(string) string, flags ...string) error {
+	var errs []error
+	for _, s := range pick(flags) {
+		if v := getenv(s.Env); v != "" {
+			if err := s.field(c).Set(v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", s.Env, err))
+			}
+		}
+		if s.Flag != "" {
+			fs.Var(s.field(c), s.Flag, s.Usage)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// pick returns the settings with the named flags, in the order named; all settings for none.
+func pick(flags []string) []Setting {
+	all := Settings()
+	if len(flags) == 0 {
+		return all
+	}
+	var out []Setting
+	for _, f := range flags {
+		found := false
+		for _, s := range all {
+			if s.Flag == f {
+				out, found = append(out, s), true
+			}
+		}
+		if !found {
+			panic("config: no setting has the flag " + f)
+		}
+	}
+	return out
 }
 
 // Validate returns every problem of c, joined; nil when c is usable.
@@ -135,6 +143,9 @@ func (c Config) Validate() error {
 	}
 	if c.VirtualMetadataCache < 0 {
 		errs = append(errs, fmt.Errorf("virtual-metadata-cache: must not be negative, got %d", c.VirtualMetadataCache))
+	}
+	if c.ShutdownTimeout < 0 {
+		errs = append(errs, fmt.Errorf("shutdown-timeout: must not be negative, got %v", c.ShutdownTimeout))
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -1,0 +1,128 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Setting is one setting of `arca serve`: a flag and the environment variable behind it. Settings
+// is the one table the parser (Load), the defaults (Default), `arca serve --help` (Usage) and
+// README's Configuration section (checked by a test) are all made from.
+type Setting struct {
+	// Flag is the flag's name without dashes; "" for a setting read from the environment only
+	// (a secret, kept out of process listings).
+	Flag string
+	// Env is the environment variable.
+	Env string
+	// Default is the default value, in the syntax of the flag (parsed by Default).
+	Default string
+	// Shown, when not empty, is how the default is documented instead of Default: for defaults
+	// that are decided at run time ("from the request", "generated").
+	Shown string
+	// Usage says what the setting does: one line, no final period.
+	Usage string
+	// field returns the flag.Value that parses into c's field.
+	field func(c *Config) flag.Value
+}
+
+// ShownDefault is the default as documented: Shown, else Default.
+func (s Setting) ShownDefault() string {
+	if s.Shown != "" {
+		return s.Shown
+	}
+	return s.Default
+}
+
+// Settings returns the table of every setting, in the order they are documented.
+func Settings() []Setting {
+	return []Setting{
+		{Flag: "listen", Env: "ARCA_LISTEN", Default: "127.0.0.1:8081",
+			Usage: "address to listen on",
+			field: func(c *Config) flag.Value { return (*stringValue)(&c.Listen) }},
+		{Flag: "data-dir", Env: "ARCA_DATA_DIR", Default: "~/.arca",
+			Usage: "SQLite database (arca.db), blobs (blobs/) and the lock (arca.lock) of one running Arca",
+			field: func(c *Config) flag.Value { return (*pathValue)(&c.DataDir) }},
+		{Flag: "base-url", Env: "ARCA_BASE_URL", Shown: "from the request",
+			Usage: "external URL used in links (downloadUri, …)",
+			field: func(c *Config) flag.Value { return (*stringValue)(&c.BaseURL) }},
+		{Flag: "anonymous-access", Env: "ARCA_ANONYMOUS_ACCESS", Default: "false",
+			Usage: "let unauthenticated requests read",
+			field: func(c *Config) flag.Value { return (*boolValue)(&c.AnonymousAccess) }},
+		{Flag: "log-level", Env: "ARCA_LOG_LEVEL", Default: "info",
+			Usage: "debug, info, warn or error",
+			field: func(c *Config) flag.Value { return (*stringValue)(&c.LogLevel) }},
+		{Flag: "log-requests", Env: "ARCA_LOG_REQUESTS", Default: "false",
+			Usage: "one log line per request",
+			field: func(c *Config) flag.Value { return (*boolValue)(&c.LogRequests) }},
+		{Flag: "global-virtual", Env: "ARCA_GLOBAL_VIRTUAL", Default: "false",
+			Usage: "serve repo, a virtual over every local and remote repository",
+			field: func(c *Config) flag.Value { return (*boolValue)(&c.GlobalVirtual) }},
+		{Flag: "statistics-push-interval", Env: "ARCA_STATISTICS_PUSH_INTERVAL", Default: "1m",
+			Usage: "how often smart remotes push download statistics upstream",
+			field: func(c *Config) flag.Value { return (*durationValue)(&c.StatisticsPushInterval) }},
+		{Flag: "virtual-metadata-cache", Env: "ARCA_VIRTUAL_METADATA_CACHE", Default: "64MiB",
+			Usage: "memory for metadata merged by virtual repositories (npm packuments, maven-metadata.xml); 0 keeps none",
+			field: func(c *Config) flag.Value { return &c.VirtualMetadataCache }},
+		{Flag: "shutdown-timeout", Env: "ARCA_SHUTDOWN_TIMEOUT", Default: "30s",
+			Usage: "on SIGTERM or SIGINT, how long in-flight requests may finish before their connections are closed",
+			field: func(c *Config) flag.Value { return (*durationValue)(&c.ShutdownTimeout) }},
+		{Env: "ARCA_ADMIN_PASSWORD", Shown: "generated",
+			Usage: "password of the admin user created on first start",
+			field: func(c *Config) flag.Value { return (*stringValue)(&c.AdminPassword) }},
+	}
+}
+
+// The flag.Value types of the settings. Their Set errors name the value, not the setting: the
+// caller adds the flag or variable name.
+
+type stringValue string
+
+func (v *stringValue) String() string     { return string(*v) }
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+
+// pathValue is a directory; a leading "~/" is the user's home directory (a shell expands it in
+// `--data-dir ~/x` but not in `--data-dir=~/x` or an environment file).
+type pathValue string
+
+func (v *pathValue) String() string { return string(*v) }
+func (v *pathValue) Set(s string) error {
+	if s == "~" || strings.HasPrefix(s, "~/") {
+		home, err := os.UserHomeDir()
+		if err != nil || home == "" {
+			home = "." // no home: relative to the working directory
+		}
+		s = filepath.Join(home, strings.TrimPrefix(s, "~"))
+	}
+	*v = pathValue(s)
+	return nil
+}
+
+type boolValue bool
+
+func (v *boolValue) String() string   { return strconv.FormatBool(bool(*v)) }
+func (v *boolValue) IsBoolFlag() bool { return true }
+func (v *boolValue) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a boolean", s)
+	}
+	*v = boolValue(b)
+	return nil
+}
+
+type durationValue time.Duration
+
+func (v *durationValue) String() string { return time.Duration(*v).String() }
+func (v *durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (such as 30s or 1m)", s)
+	}
+	*v = durationValue(d)
+	return nil
+}
