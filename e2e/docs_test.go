@@ -69,7 +69,7 @@ func TestShellBlocks(t *testing.T) {
 }
 
 // TestDocsExamples runs every shell example of the README and docs/, in the order written,
-// against a freshly built Arca started as the README says — on first start, no password set —
+// against the real arca binary started as the README says — on first start, no password set —
 // from a fresh home directory, as a newcomer would copy and paste them. Only the address is
 // changed (the examples assume 127.0.0.1:8081). Examples that need mvn or npm are run with the
 // real clients; the test fails in CI when a client is missing.
@@ -87,12 +87,7 @@ func TestDocsExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "arca")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/arca")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := arcaBinary(t)
 	home, work := filepath.Join(dir, "home"), filepath.Join(dir, "work")
 	for _, d := range []string{home, work} {
 		if err := os.MkdirAll(d, 0o755); err != nil {

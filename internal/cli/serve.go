@@ -50,11 +50,12 @@ func serve(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "Arca %s listening on http://%s/artifactory/\n", cfg.Version, a.Addr)
 	if a.AdminPasswordFile != "" {
 		fmt.Fprintf(env.Stdout, "Created user 'admin'; its generated password is in %s. To use it:\n  %s\n",
 			a.AdminPasswordFile, app.AdminPasswordHint(a.AdminPasswordFile))
 	}
+	// The last line of a start: whoever waits for it may use everything announced above.
+	fmt.Fprintf(env.Stdout, "Arca %s listening on http://%s/artifactory/\n", cfg.Version, a.Addr)
 	var serveErr error
 	select {
 	case serveErr = <-waitErr(a):
