@@ -343,8 +343,8 @@ func TestMavenEndToEnd(t *testing.T) {
 	// deliberate mixing, which needs the dependency-confusion guard off (docs/virtual.md).
 	a.createRepo("maven-virtual", `{"rclass":"virtual","packageType":"maven","repositories":["maven-local","maven-remote"],
 		"defaultDeploymentRepo":"maven-local","dependencyConfusionGuard":false}`)
-	// The same members with the guard on (the default), checked at the end.
-	a.createRepo("maven-guarded", `{"rclass":"virtual","packageType":"maven","repositories":["maven-local","maven-remote"]}`)
+	// The same members with the guard switched on (Maven's default is off), checked at the end.
+	a.createRepo("maven-guarded", `{"rclass":"virtual","packageType":"maven","repositories":["maven-local","maven-remote"],"dependencyConfusionGuard":true}`)
 	virtual := a.base + "/maven-virtual/"
 
 	// Concurrent mvn runs each have their own local repository. B is complete before anything
