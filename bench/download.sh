@@ -237,7 +237,7 @@ echo "  $(date -u '+%Y-%m-%d %H:%M UTC'); $(uname -sr); $ncpu CPUs ($(awk -F': '
 echo "  wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up, keep-alive, $ROUNDS interleaved round(s), medians shown"
 echo "  $pin_desc"
 echo "  nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') with $srv_ncpu worker(s), sendfile, tcp_nopush; $auth_note"
-echo "  arca $("$TMP/arca" version 2>/dev/null | awk '{print $2}') ($(go version 2>/dev/null | awk '{print $3}')), GOMAXPROCS from its CPU set"
+echo "  arca $("$TMP/arca" version 2>/dev/null | awk 'NR==1{print $2}') ($(go version 2>/dev/null | awk '{print $3}')), GOMAXPROCS from its CPU set"
 echo "  other CPU use on the machine (all CPUs, 2 s sample): ${busy_before}% before, ${busy_after}% after"
 echo
 printf '%-7s | %11s %11s %6s | %10s %10s %6s\n' size "nginx req/s" "arca req/s" ratio "nginx MB/s" "arca MB/s" ratio

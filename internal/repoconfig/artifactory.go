@@ -40,7 +40,8 @@ func artifactoryFields() []string {
 		"symbolServerUrl",   // nuget
 
 		// Virtual.
-		"useNamespaces", // helm
+		"useNamespaces",             // helm
+		"hideUnauthorizedResources", // 404 instead of 401/403 for what the caller may not read
 	}
 }
 
