@@ -316,7 +316,7 @@ echo "  mvn -B -q maven-dependency-plugin:3.5.0:resolve, fresh local repository 
 echo "  $RUNS measured round(s) after $WARMUP warm-up round(s), alternating order; medians of wall time"
 echo "  nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///'), $ncpu worker(s); $auth_note; $log_note"
 echo "  other CPU use on the machine (all CPUs, 2 s sample): ${busy_before}% before, ${busy_after}% after"
-echo "  arca $("$TMP/arca" version 2>/dev/null | awk '{print $2}') ($(go version 2>/dev/null | awk '{print $3}')), virtual mv over m0..m$((MEMBERS - 1)), lib-NN in m(NN mod $MEMBERS)"
+echo "  arca $("$TMP/arca" version 2>/dev/null | awk 'NR==1{print $2}') ($(go version 2>/dev/null | awk '{print $3}')), virtual mv over m0..m$((MEMBERS - 1)), lib-NN in m(NN mod $MEMBERS)"
 echo
 printf '%-28s | %9s %12s | %s\n' "" "median s" "min-max s" "server CPU ms/run (median)"
 printf '%s\n' "-----------------------------+------------------------+---------------------------"

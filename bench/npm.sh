@@ -510,7 +510,7 @@ kill -0 "$vd_pid" 2>/dev/null || die "verdaccio died during the benchmark"
 echo
 echo "npm: Arca vs Verdaccio $VERDACCIO_VERSION"
 echo "  $(date -u '+%Y-%m-%d %H:%M UTC'); $(uname -sr); $ncpu CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown CPU))"
-echo "  arca $("$TMP/arca" version 2>/dev/null | awk '{print $2}') ($(go version 2>/dev/null | awk '{print $3}')); Verdaccio $VERDACCIO_VERSION on node $(node -v); npm $(npm -v 2>/dev/null)"
+echo "  arca $("$TMP/arca" version 2>/dev/null | awk 'NR==1{print $2}') ($(go version 2>/dev/null | awk '{print $3}')); Verdaccio $VERDACCIO_VERSION on node $(node -v); npm $(npm -v 2>/dev/null)"
 echo "  $pin_desc"
 echo "  both: token auth (Arca access token; Verdaccio JWT), every package readable by authenticated users only, no request logs"
 echo "  other CPU use on the machine (all CPUs, 2 s sample): ${busy_before}% before, ${busy_after}% after"

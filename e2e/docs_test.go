@@ -142,6 +142,10 @@ func TestDocsExamples(t *testing.T) {
 		log, _ := os.ReadFile(filepath.Join(dir, "arca.log"))
 		t.Fatalf("the documentation's examples failed: %v\n%s\n--- server log (tail)\n%s", err, out, tail(string(log), 40))
 	}
+	// The npm examples configure a project .npmrc, never the user's.
+	if _, err := os.Stat(filepath.Join(home, ".npmrc")); err == nil {
+		t.Error("the examples wrote ~/.npmrc: npm must be configured per project")
+	}
 	t.Logf("examples ran:\n%s", tail(string(out), 20))
 }
 
