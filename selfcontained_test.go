@@ -12,9 +12,11 @@ import (
 // reader to a document or path outside the repository — what a user or contributor needs is in
 // the project's own docs.
 func TestNothingPointsOutside(t *testing.T) {
-	outside := []string{"/work/shared", "../shared/", "CLIENTS.md", "ARTIFACTORY-API.md", "DESIGN.md",
-		"PROTOCOLS.md", "ACCESS.md", "FEDERATION.md"}
-	self := "selfcontained_test.go"
+	// The names are assembled, so that this file does not mention them itself.
+	outside := []string{"/work/" + "shared", ".." + "/shared/"}
+	for _, doc := range []string{"clients", "artifactory-api", "design", "protocols", "access", "federation"} {
+		outside = append(outside, strings.ToUpper(doc)+".md")
+	}
 	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -25,7 +27,7 @@ func TestNothingPointsOutside(t *testing.T) {
 			}
 			return nil
 		}
-		if p == self || !d.Type().IsRegular() {
+		if !d.Type().IsRegular() {
 			return nil
 		}
 		b, err := os.ReadFile(p)
