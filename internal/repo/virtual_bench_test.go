@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -13,12 +12,10 @@ import (
 
 	"arca"
 	"arca/internal/blob"
-	"arca/internal/blob/fsblob"
 	"arca/internal/format"
 	"arca/internal/format/generic"
 	"arca/internal/format/npm"
 	"arca/internal/meta/itemcache"
-	"arca/internal/meta/sqlstore"
 	"arca/internal/repoconfig"
 )
 
@@ -55,15 +52,7 @@ func (m packumentMember) Open(_ context.Context, p string) (arca.Item, blob.File
 //	go test -run '^$' -bench VirtualMergedHeap -benchtime 1x ./internal/repo/
 func BenchmarkVirtualMergedHeap(b *testing.B) {
 	ctx := context.Background()
-	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(b.TempDir(), "meta.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	blobs, err := fsblob.New(filepath.Join(b.TempDir(), "blobs"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, blobs := openStores(b)
 	formats := format.NewRegistry(generic.Format{}, npm.New(64<<20))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	reg, err := NewRegistry(ctx, itemcache.New(db, 10000, time.Hour), blobs, formats, time.Now, log, Options{})

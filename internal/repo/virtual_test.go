@@ -15,6 +15,7 @@ import (
 
 	"arca"
 	"arca/internal/blob/fsblob"
+	"arca/internal/blob"
 	"arca/internal/format"
 	"arca/internal/format/generic"
 	"arca/internal/format/maven"
@@ -85,6 +86,21 @@ type fixture struct {
 	clock time.Time
 }
 
+// openStores opens a fresh SQLite metadata store and blob directory, closed when tb ends.
+func openStores(tb testing.TB) (*sqlstore.Store, blob.Store) {
+	tb.Helper()
+	db, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(tb.TempDir(), "meta.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	blobs, err := fsblob.New(filepath.Join(tb.TempDir(), "blobs"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return db, blobs
+}
+
 // newFixture builds a registry over SQLite and a blob directory; opt, when given, configures it.
 func newFixture(t *testing.T, opt ...Options) *fixture {
 	t.Helper()
@@ -93,20 +109,13 @@ func newFixture(t *testing.T, opt ...Options) *fixture {
 		o = opt[0]
 	}
 	ctx := context.Background()
-	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(t.TempDir(), "meta.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	blobs, err := fsblob.New(filepath.Join(t.TempDir(), "blobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, blobs := openStores(t)
 	counting := &countingStore{Store: db}
 	store := itemcache.New(counting, 10000, time.Hour)
 	f := &fixture{t: t, db: counting, ctx: ctx, clock: time.Unix(1_700_000_000, 0)}
 	formats := format.NewRegistry(generic.Format{}, append([]format.Format{lineFormat{}}, maven.Formats()...)...)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var err error
 	f.reg, err = NewRegistry(ctx, store, blobs, formats, func() time.Time { return f.clock }, log, o)
 	if err != nil {
 		t.Fatal(err)
