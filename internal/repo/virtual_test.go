@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"arca"
-	"arca/internal/blob/fsblob"
 	"arca/internal/blob"
+	"arca/internal/blob/fsblob"
 	"arca/internal/format"
 	"arca/internal/format/generic"
 	"arca/internal/format/maven"
