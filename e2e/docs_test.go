@@ -2,10 +2,7 @@ package e2e
 
 import (
 	"bufio"
-	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,15 +84,13 @@ func TestDocsExamples(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	bin := arcaBinary(t)
 	home, work := filepath.Join(dir, "home"), filepath.Join(dir, "work")
 	for _, d := range []string{home, work} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	addr := freeAddr(t)
-	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "ARCA_LISTEN=" + addr, "TMPDIR=" + os.TempDir(),
+	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "TMPDIR=" + os.TempDir(),
 		"NPM_CONFIG_UPDATE_NOTIFIER=false", "NO_COLOR=1"}
 	// The Go caches are the machine's, so a contributor's `go install` does not rebuild the world.
 	for _, v := range []string{"GOCACHE", "GOMODCACHE", "GOPROXY", "GOFLAGS"} {
@@ -103,19 +98,9 @@ func TestDocsExamples(t *testing.T) {
 			env = append(env, v+"="+strings.TrimSpace(string(out)))
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	srv := exec.CommandContext(ctx, bin, "serve")
-	srv.Env = env
-	logf, err := os.Create(filepath.Join(dir, "arca.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv.Stdout, srv.Stderr = logf, logf
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = srv.Wait(); logf.Close() })
-	waitUp(t, "http://"+addr+"/artifactory/api/system/ping")
+	// The README's default data directory, ~/.arca, under the fresh home.
+	srv := serveArca(t, env, filepath.Join(home, ".arca"))
+	addr := strings.TrimPrefix(strings.TrimSuffix(srv.url, "/artifactory"), "http://")
 
 	var script strings.Builder
 	script.WriteString("set -euo pipefail\n")
@@ -139,37 +124,13 @@ func TestDocsExamples(t *testing.T) {
 	out, err := sh.CombinedOutput()
 	timer.Stop()
 	if err != nil {
-		log, _ := os.ReadFile(filepath.Join(dir, "arca.log"))
-		t.Fatalf("the documentation's examples failed: %v\n%s\n--- server log (tail)\n%s", err, out, tail(string(log), 40))
+		t.Fatalf("the documentation's examples failed: %v\n%s", err, out) // serveArca logs the server's output
 	}
 	// The npm examples configure a project .npmrc, never the user's.
 	if _, err := os.Stat(filepath.Join(home, ".npmrc")); err == nil {
 		t.Error("the examples wrote ~/.npmrc: npm must be configured per project")
 	}
 	t.Logf("examples ran:\n%s", tail(string(out), 20))
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-func waitUp(t *testing.T, url string) {
-	t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if res, err := http.Get(url); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return
-			}
-		}
-	}
-	t.Fatalf("%s did not come up", url)
 }
 
 func tail(s string, n int) string {
