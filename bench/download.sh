@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Side-by-side download benchmark: Arca versus nginx serving the same bytes, under wrk.
+# Side-by-side download benchmark: Arca versus nginx and a bare Go net/http server serving the
+# same bytes, under wrk.
 #
 #   bash bench/download.sh
 #
 # Measures authenticated GETs of a 1 KiB and a 10 MiB artifact from a local generic
-# repository in Arca, and the same two files served by nginx (with basic auth) at the same
-# URL path, then prints req/s and throughput for both and the ratios arca/nginx against the
-# design targets. It is a measurement, not a test: it exits 0 whatever the figures, and
+# repository in Arca, the same two files served by nginx (with basic auth) at the same URL
+# path, and by bench/baseline (the least a net/http server can do: one header comparison, the
+# headers Arca sent for that file, the bytes), then prints req/s and throughput for all three
+# and the ratios arca/nginx and arca/bare against the design targets. It is a measurement, not a test: it exits 0 whatever the figures, and
 # non-zero only when the setup fails. See bench/README.md for the knobs.
 set -euo pipefail
 BENCH=download.sh
@@ -19,13 +21,14 @@ THREADS=${THREADS:-2}             # wrk -t
 PIN=${PIN:-auto}                  # auto|1|0: pin wrk and the servers to disjoint cores with taskset
 NGINX_AUTH=${NGINX_AUTH:-sha}     # sha|apr1|plain|none: how nginx's htpasswd stores the password
 SIZES=${SIZES:-"1k 10m"}          # which of the two files to measure
-ROUNDS=${ROUNDS:-3}               # interleaved nginx/arca rounds per size; medians are reported
+ROUNDS=${ROUNDS:-3}               # interleaved nginx/bare/arca rounds per size; medians are reported
 # ARCA_BIN=path: use this arca binary instead of building ./cmd/arca; KEEP_TMP=1: keep the temp
 # dir; WRK_OUT=file: save wrk's raw output there.
 ARCA_PASSWORD=secret
 
-# Design targets: arca/nginx ratios.
-TARGET_1K_RPS=0.75
+# Design targets: 1 KiB req/s against the bare net/http server (the limit of Arca's stack for
+# small files), 10 MiB throughput against nginx.
+TARGET_1K_BARE_RPS=0.90
 TARGET_10M_MBPS=0.95
 
 
@@ -58,7 +61,7 @@ if ((${#need_install[@]})); then
 	fi
 fi
 NGINX=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
-[[ -n ${ARCA_BIN:-} ]] || command -v go >/dev/null 2>&1 || die "go is not on PATH"
+command -v go >/dev/null 2>&1 || die "go is not on PATH (it builds bench/baseline, and arca unless ARCA_BIN is set)"
 command -v curl >/dev/null 2>&1 || die "curl is required"
 command -v sha256sum >/dev/null 2>&1 || die "sha256sum is required"
 
@@ -128,22 +131,42 @@ esac
 # nginx < 1.25 even when pinned to fewer).
 start_nginx "$srv_ncpu" "access_log off;"
 
+# ---------------------------------------------------------------- the bare net/http server
+# It sends, for each file, exactly the headers Arca sent for it (recorded here with curl -D).
+say "building bench/baseline ..."
+(cd "$repo_root" && go build -o "$TMP/baseline" ./bench/baseline) || die "go build ./bench/baseline failed"
+mkdir -p "$TMP/hdr"
+bare_files=()
+for s in 1k 10m; do
+	acurl -D "$TMP/hdr/$s.txt" -o /dev/null "$arca_base/bench-local/f/$s.bin" || die "could not record arca's headers for $s.bin"
+	bare_files+=(-file "/artifactory/bench-local/f/$s.bin=$www/$s.bin=$TMP/hdr/$s.txt")
+done
+bare_port=$(free_port) || die "no free port for the bare server"
+${srv_run[@]+"${srv_run[@]}"} "$TMP/baseline" -listen "127.0.0.1:$bare_port" \
+	-auth "Basic $(printf 'admin:%s' "$ARCA_PASSWORD" | base64)" "${bare_files[@]}" >"$TMP/baseline.log" 2>&1 &
+pids+=($!)
+bare_base=http://127.0.0.1:$bare_port/artifactory
+wait_http "$bare_base/" "${pids[-1]}" || { cat "$TMP/baseline.log" >&2; die "the bare server did not start"; }
+
 # ---------------------------------------------------------------- identical bytes?
 for s in 1k 10m; do
 	want=$(sha256sum <"$www/$s.bin" | cut -d' ' -f1)
 	a=$(acurl "$arca_base/bench-local/f/$s.bin" | sha256sum | cut -d' ' -f1) || die "arca GET $s.bin failed"
 	n=$(curl -sS --fail --max-time 60 -u "admin:$ARCA_PASSWORD" "$nginx_base/bench-local/f/$s.bin" | sha256sum | cut -d' ' -f1) ||
 		die "nginx GET $s.bin failed"
+	b=$(curl -sS --fail --max-time 60 -u "admin:$ARCA_PASSWORD" "$bare_base/bench-local/f/$s.bin" | sha256sum | cut -d' ' -f1) ||
+		die "bare GET $s.bin failed"
 	[[ $a == "$want" ]] || die "arca serves different bytes for $s.bin (sha256 $a, want $want)"
 	[[ $n == "$want" ]] || die "nginx serves different bytes for $s.bin (sha256 $n, want $want)"
+	[[ $b == "$want" ]] || die "the bare server serves different bytes for $s.bin (sha256 $b, want $want)"
 done
-# Auth really is enforced on both (a wrong password must not get the file).
-for base in "$arca_base" "$nginx_base"; do
+# Auth really is enforced on all three (a wrong password must not get the file).
+for base in "$arca_base" "$nginx_base" "$bare_base"; do
 	[[ -z $auth_conf && $base == "$nginx_base" ]] && continue
 	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -u admin:wrong "$base/bench-local/f/1k.bin")
 	[[ $code == 401 ]] || say "note: $base answered $code (not 401) to a wrong password"
 done
-say "both servers serve identical bytes (sha256 checked for 1k.bin and 10m.bin)"
+say "all three servers serve identical bytes (sha256 checked for 1k.bin and 10m.bin)"
 
 # ---------------------------------------------------------------- wrk
 auth_header="Authorization: Basic $(printf 'admin:%s' "$ARCA_PASSWORD" | base64)"
@@ -212,14 +235,17 @@ run_wrk() { # name url size round
 
 server_pid[arca]=${pids[0]}
 server_pid[nginx]=${pids[1]}
+server_pid[bare]=${pids[2]}
 # busy_pct: share of all CPUs busy over 2 s (both servers are idle then: this is other work).
 busy_before=$(busy_pct)
 for s in $SIZES; do
 	for ((round = 1; round <= ROUNDS; round++)); do
-		# Alternate which server goes first, so a drift in background load hits both alike.
-		if ((round % 2)); then order=(nginx arca); else order=(arca nginx); fi
+		# Rotate which server goes first, so a drift in background load hits all alike.
+		case $((round % 3)) in
+		1) order=(nginx bare arca) ;; 2) order=(arca nginx bare) ;; 0) order=(bare arca nginx) ;;
+		esac
 		for name in "${order[@]}"; do
-			if [[ $name == nginx ]]; then base=$nginx_base; else base=$arca_base; fi
+			case $name in nginx) base=$nginx_base ;; bare) base=$bare_base ;; *) base=$arca_base ;; esac
 			run_wrk "$name" "$base/bench-local/f/$s.bin" "$s" "$round"
 		done
 	done
@@ -232,32 +258,42 @@ code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$arca_base/api/syst
 
 # ---------------------------------------------------------------- report
 echo
-echo "Arca vs nginx: authenticated GET from a local generic repository"
+echo "Arca vs nginx vs a bare net/http server: authenticated GET from a local generic repository"
 echo "  $(date -u '+%Y-%m-%d %H:%M UTC'); $(uname -sr); $ncpu CPUs ($(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo 2>/dev/null || echo unknown CPU))"
 echo "  wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s after a ${WARMUP}s warm-up, keep-alive, $ROUNDS interleaved round(s), medians shown"
 echo "  $pin_desc"
 echo "  nginx $("$NGINX" -v 2>&1 | sed 's/.*nginx\///') with $srv_ncpu worker(s), sendfile, tcp_nopush; $auth_note"
+echo "  bare: bench/baseline (net/http, one Authorization comparison, Arca's recorded headers)"
 echo "  arca $("$TMP/arca" version 2>/dev/null | awk 'NR==1{print $2}') ($(go version 2>/dev/null | awk '{print $3}')), GOMAXPROCS from its CPU set"
 echo "  other CPU use on the machine (all CPUs, 2 s sample): ${busy_before}% before, ${busy_after}% after"
 echo
-printf '%-7s | %11s %11s %6s | %10s %10s %6s\n' size "nginx req/s" "arca req/s" ratio "nginx MB/s" "arca MB/s" ratio
-printf '%s\n' "--------+--------------------------------+-----------------------------"
-declare -A rr rm spread n_c a_c
+printf '%-7s | %8s %8s %8s %6s %6s | %8s %8s %8s %6s %6s\n' size nginx bare arca a/ngx a/bare nginx bare arca a/ngx a/bare
+printf '%-7s | %8s %8s %8s %6s %6s | %8s %8s %8s %6s %6s\n' "" "req/s" "req/s" "req/s" "" "" "MB/s" "MB/s" "MB/s" "" ""
+printf '%s\n' "--------+------------------------------------------+-----------------------------------------"
+declare -A rr rb rm rmb spread cpu_med
 for s in $SIZES; do
-	nr=() ar=() nm=() am=() pr=() pm=() nc=() ac=()
+	declare -A col_r=() col_m=() col_c=()
+	pr=() pb=() pm=()
+	for name in nginx bare arca; do
+		r=() m=() c=()
+		for ((round = 1; round <= ROUNDS; round++)); do
+			r+=("${rps[$name.$s.$round]}") m+=("${mbs[$name.$s.$round]}") c+=("${cpu[$name.$s.$round]}")
+		done
+		col_r[$name]=$(median "${r[@]}") col_m[$name]=$(median "${m[@]}") cpu_med[$name.$s]=$(median "${c[@]}")
+	done
 	for ((round = 1; round <= ROUNDS; round++)); do
-		nr+=("${rps[nginx.$s.$round]}") ar+=("${rps[arca.$s.$round]}")
-		nm+=("${mbs[nginx.$s.$round]}") am+=("${mbs[arca.$s.$round]}")
-		nc+=("${cpu[nginx.$s.$round]}") ac+=("${cpu[arca.$s.$round]}")
 		pr+=("$(ratio "${rps[arca.$s.$round]}" "${rps[nginx.$s.$round]}")")
+		pb+=("$(ratio "${rps[arca.$s.$round]}" "${rps[bare.$s.$round]}")")
 		pm+=("$(ratio "${mbs[arca.$s.$round]}" "${mbs[nginx.$s.$round]}")")
 	done
-	n_r=$(median "${nr[@]}") a_r=$(median "${ar[@]}") n_m=$(median "${nm[@]}") a_m=$(median "${am[@]}")
-	n_c[$s]=$(median "${nc[@]}") a_c[$s]=$(median "${ac[@]}")
-	rr[$s]=$(ratio "$a_r" "$n_r")
-	rm[$s]=$(ratio "$a_m" "$n_m")
-	spread[$s]="req/s ratio per round: ${pr[*]}; MB/s ratio per round: ${pm[*]}"
-	printf '%-7s | %11.0f %11.0f %6s | %10.1f %10.1f %6s\n' "${size_label[$s]}" "$n_r" "$a_r" "${rr[$s]}" "$n_m" "$a_m" "${rm[$s]}"
+	rr[$s]=$(ratio "${col_r[arca]}" "${col_r[nginx]}")
+	rb[$s]=$(ratio "${col_r[arca]}" "${col_r[bare]}")
+	rm[$s]=$(ratio "${col_m[arca]}" "${col_m[nginx]}")
+	rmb[$s]=$(ratio "${col_m[arca]}" "${col_m[bare]}")
+	spread[$s]="per round: req/s arca/nginx ${pr[*]}; arca/bare ${pb[*]}; MB/s arca/nginx ${pm[*]}"
+	printf '%-7s | %8.0f %8.0f %8.0f %6s %6s | %8.1f %8.1f %8.1f %6s %6s\n' "${size_label[$s]}" \
+		"${col_r[nginx]}" "${col_r[bare]}" "${col_r[arca]}" "${rr[$s]}" "${rb[$s]}" \
+		"${col_m[nginx]}" "${col_m[bare]}" "${col_m[arca]}" "${rm[$s]}" "${rmb[$s]}"
 done
 echo "(MB/s = MiB/s of wrk's Transfer/sec, headers included)"
 if ((ROUNDS > 1)); then
@@ -265,14 +301,15 @@ if ((ROUNDS > 1)); then
 fi
 echo
 echo "Server CPU time per request (user+system, µs; lower is better; little affected by other load):"
-printf '%-7s | %11s %11s %6s\n' size nginx arca "arca/nginx"
+printf '%-7s | %8s %8s %8s %10s %10s\n' size nginx bare arca arca/nginx arca/bare
 for s in $SIZES; do
-	printf '%-7s | %11.0f %11.0f %6s\n' "${size_label[$s]}" "${n_c[$s]}" "${a_c[$s]}" "$(ratio "${a_c[$s]}" "${n_c[$s]}")"
+	printf '%-7s | %8.1f %8.1f %8.1f %10s %10s\n' "${size_label[$s]}" "${cpu_med[nginx.$s]}" "${cpu_med[bare.$s]}" "${cpu_med[arca.$s]}" \
+		"$(ratio "${cpu_med[arca.$s]}" "${cpu_med[nginx.$s]}")" "$(ratio "${cpu_med[arca.$s]}" "${cpu_med[bare.$s]}")"
 done
 echo
 echo "Design targets:"
-if [[ -n ${rr[1k]:-} ]]; then
-	printf '  1 KiB  req/s      arca/nginx >= %s: %s (%s)\n' "$TARGET_1K_RPS" "$(verdict "${rr[1k]}" "$TARGET_1K_RPS")" "${rr[1k]}"
+if [[ -n ${rb[1k]:-} ]]; then
+	printf '  1 KiB  req/s      arca/bare  >= %s: %s (%s)\n' "$TARGET_1K_BARE_RPS" "$(verdict "${rb[1k]}" "$TARGET_1K_BARE_RPS")" "${rb[1k]}"
 fi
 if [[ -n ${rm[10m]:-} ]]; then
 	printf '  10 MiB throughput arca/nginx >= %s: %s (%s)\n' "$TARGET_10M_MBPS" "$(verdict "${rm[10m]}" "$TARGET_10M_MBPS")" "${rm[10m]}"
@@ -280,7 +317,7 @@ fi
 echo
 anom=""
 for s in $SIZES; do
-	for name in nginx arca; do
+	for name in nginx bare arca; do
 		if ((${non2xx[$name.$s]:-0} || ${sockerr[$name.$s]:-0})); then
 			anom+="  $name ${size_label[$s]}: ${non2xx[$name.$s]:-0} non-2xx/3xx responses, ${sockerr[$name.$s]:-0} socket errors (all rounds)"$'\n'
 		fi
