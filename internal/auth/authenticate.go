@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"arca"
 	"arca/internal/meta"
 )
@@ -57,7 +59,9 @@ type Authenticator struct {
 	now              func() time.Time
 
 	passwords *ttlCache[[sha256.Size]byte, Principal] // sha256(name \0 password) → principal
+	headers   *ttlCache[[sha256.Size]byte, Principal] // sha256(Basic credentials as sent) → principal
 	accounts  *ttlCache[string, Principal]            // lower-case name → principal, for tokens
+	checks    singleflight.Group                      // in-flight Basic checks, by header hash
 }
 
 // NewAuthenticator returns an Authenticator. tokens may be nil (no token is then accepted);
@@ -76,6 +80,7 @@ func NewAuthenticator(users meta.Users, tokens *TokenService, anonymousEnabled f
 		anonymousEnabled: anonymousEnabled,
 		now:              now,
 		passwords:        newTTLCache[[sha256.Size]byte, Principal](passwordCacheSize, passwordCacheTTL, now),
+		headers:          newTTLCache[[sha256.Size]byte, Principal](passwordCacheSize, passwordCacheTTL, now),
 		accounts:         newTTLCache[string, Principal](accountCacheSize, accountCacheTTL, now),
 	}
 }
@@ -86,7 +91,8 @@ func NewAuthenticator(users meta.Users, tokens *TokenService, anonymousEnabled f
 //
 // Successful password checks are cached for 5 minutes (keyed by a hash of name and password,
 // never the password itself), so only the first request of a client pays for bcrypt; failures
-// are never cached. Call Invalidate when a user's password, status or role changes.
+// are never cached. A repeated Basic header is recognised by a hash of the header's credentials
+// as sent, before any decoding. Call Invalidate when a user's password, status or role changes.
 func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 	ctx := r.Context()
 	switch h := r.Header.Values("Authorization"); len(h) {
@@ -116,30 +122,59 @@ func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 // Invalidate forgets everything cached about the user name (any case): call it when the user's
 // password, admin flag or disabled flag changes, or the user is deleted.
 func (a *Authenticator) Invalidate(name string) {
-	a.passwords.removeFunc(func(_ [sha256.Size]byte, p Principal) bool { return strings.EqualFold(p.Name, name) })
+	same := func(_ [sha256.Size]byte, p Principal) bool { return strings.EqualFold(p.Name, name) }
+	a.passwords.removeFunc(same)
+	a.headers.removeFunc(same)
 	a.accounts.remove(strings.ToLower(name))
 }
 
+// basic authenticates Basic credentials (cred is the base64 text after "Basic "). A password
+// check that succeeded is remembered under the hash of cred itself, so that a client repeating
+// its header costs one hash and one lookup.
 func (a *Authenticator) basic(ctx context.Context, cred string) (Principal, error) {
+	key := sha256.Sum256([]byte(cred))
+	if p, ok := a.headers.get(key); ok {
+		return p, nil
+	}
+	// Concurrent first requests with the same header (a build opening many connections at
+	// once) share one check: bcrypt is slow on purpose.
+	v, err, _ := a.checks.Do(string(key[:]), func() (any, error) {
+		gen := a.headers.gen()
+		p, viaPassword, err := a.decodeBasic(context.WithoutCancel(ctx), cred) // shared: one caller leaving must not fail the others
+		if err == nil && viaPassword {
+			a.headers.putIf(gen, key, p)
+		}
+		return p, err
+	})
+	p, _ := v.(Principal)
+	return p, err
+}
+
+// decodeBasic authenticates Basic credentials the long way; viaPassword reports whether they
+// were a user name and password (the only kind basic remembers: a token's validity is checked
+// on every request).
+func (a *Authenticator) decodeBasic(ctx context.Context, cred string) (p Principal, viaPassword bool, err error) {
 	raw, err := base64.StdEncoding.DecodeString(cred)
 	if err != nil {
 		if raw, err = base64.RawStdEncoding.DecodeString(cred); err != nil {
-			return Principal{}, badCredentials("malformed Basic credentials")
+			return Principal{}, false, badCredentials("malformed Basic credentials")
 		}
 	}
 	name, pw, ok := strings.Cut(string(raw), ":")
 	switch {
 	case !ok || name == "":
-		return Principal{}, badCredentials("malformed Basic credentials")
+		return Principal{}, false, badCredentials("malformed Basic credentials")
 	case name == arca.Anonymous && pw == "":
 		if !a.anonymousEnabled() {
-			return Principal{}, badCredentials("anonymous access is disabled")
+			return Principal{}, false, badCredentials("anonymous access is disabled")
 		}
-		return Principal{Name: arca.Anonymous, Anonymous: true}, nil
+		return Principal{Name: arca.Anonymous, Anonymous: true}, false, nil
 	case looksLikeJWT(pw):
-		return a.token(ctx, pw, name)
+		p, err := a.token(ctx, pw, name)
+		return p, false, err
 	}
-	return a.password(ctx, name, pw)
+	p, err = a.password(ctx, name, pw)
+	return p, true, err
 }
 
 // Login checks a user name and password (npm's legacy login sends them in a body, not a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -262,5 +263,40 @@ func TestAuthenticateConcurrent(t *testing.T) {
 	r.Header.Set("Authorization", "Bearer "+iss.AccessToken)
 	if _, err := f.auth.Authenticate(r); !errors.Is(err, arca.ErrUnauthorized) {
 		t.Errorf("revoked token after concurrent use: %v, want ErrUnauthorized", err)
+	}
+}
+
+// Many connections opened at once with the same, not yet checked, credentials cost one
+// password check between them (bcrypt is slow on purpose), and all of them get in.
+func TestConcurrentFirstBasicChecksShareOne(t *testing.T) {
+	f := newFixture(t)
+	f.store.userDelay = 50 * time.Millisecond // every request arrives while the first is checked
+	r := httptest.NewRequest("GET", "/artifactory/libs/a.jar", nil)
+	r.Header.Set("Authorization", basicAuth("alice", "alice-pw"))
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 32)
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			p, err := f.auth.Authenticate(r)
+			if err == nil && p.Name != "alice" {
+				err = fmt.Errorf("principal %q", p.Name)
+			}
+			errs <- err
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := f.store.getUser.Load(); n != 1 {
+		t.Errorf("%d user lookups (password checks) for 32 concurrent identical first requests, want 1", n)
 	}
 }

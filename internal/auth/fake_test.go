@@ -23,7 +23,8 @@ type memStore struct {
 	settings map[string]string
 
 	getUser, getToken atomic.Int64
-	fail              error // returned by every method when set
+	fail              error         // returned by every method when set
+	userDelay         time.Duration // GetUser takes this long (a slow database)
 }
 
 var (
@@ -63,6 +64,7 @@ func (m *memStore) UpdateUser(_ context.Context, u arca.User) error {
 
 func (m *memStore) GetUser(_ context.Context, name string) (arca.User, error) {
 	m.getUser.Add(1)
+	time.Sleep(m.userDelay)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.fail != nil {
