@@ -57,6 +57,10 @@ type Item struct {
 	Modified   time.Time
 	ModifiedBy string
 	Updated    time.Time
+
+	// Memo, when not nil, is shared by every copy of this version of the item handed out by
+	// the same cache (see Memo); stores leave it nil.
+	Memo *Memo
 }
 
 // Name is the last path segment ("" for the repository root).

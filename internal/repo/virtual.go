@@ -249,6 +249,7 @@ const maxFiltered = 10000
 func (v *Virtual) filtered(ctx context.Context, vf format.VirtualFilter, it arca.Item) (arca.Item, blob.File, error) {
 	// Blobs are immutable and the virtual's settings fixed for its life, so a blob is filtered
 	// once: the result is kept (bounded) by digest.
+	it.Memo = nil // it now describes other bytes than the member's version
 	if fd, ok := v.filteredDocs.Get(it.Checksums.SHA256); ok {
 		it.Size, it.Checksums = int64(len(fd.content)), fd.sums
 		return it, blob.BytesFile(fd.content), nil

@@ -6,7 +6,6 @@ import (
 	"html"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"arca"
@@ -79,17 +78,14 @@ func (a *API) serveItem(w http.ResponseWriter, r *http.Request, rep repo.Reposit
 	if !matrixMatches(rp.Matrix, func() (arca.Properties, error) { return a.Meta.GetProps(r.Context(), it.Repo, it.Path) }) {
 		return arca.Errorf(arca.ErrNotFound, "could not find resource '%s/%s' with the requested properties", rp.Repo, rp.Path)
 	}
-	setFileHeaders(w.Header(), it)
+	fh := headersOf(it)
+	fh.setCommon(w.Header())
 	if wf, ok := f.(interface{ Warning() string }); ok {
 		w.Header().Set("Warning", wf.Warning())
 	}
 	if f == nil || plainRequest(r) {
 		// HEAD, and the common GET without ranges or preconditions: skip ServeContent's parsing.
-		h := w.Header()
-		if it.Size >= 0 {
-			h["Content-Length"] = []string{strconv.FormatInt(it.Size, 10)}
-		}
-		h["Last-Modified"] = []string{it.Modified.UTC().Format(http.TimeFormat)}
+		fh.setPlain(w.Header())
 		w.WriteHeader(http.StatusOK)
 		if f != nil {
 			a.Downloads.Record(it.Repo, it.Path, PrincipalFrom(r.Context()).Name, a.Now())
@@ -155,29 +151,6 @@ func plainRequest(r *http.Request) bool {
 	h := r.Header
 	return len(h["Range"]) == 0 && len(h["If-None-Match"]) == 0 && len(h["If-Modified-Since"]) == 0 &&
 		len(h["If-Match"]) == 0 && len(h["If-Unmodified-Since"]) == 0 && len(h["If-Range"]) == 0
-}
-
-// setFileHeaders sets Artifactory's headers of a file response. The values share one backing
-// array (one allocation instead of one per header: this is the download hot path); each value
-// slice has its capacity capped, so a later Add reallocates instead of writing into a neighbour.
-func setFileHeaders(h http.Header, it arca.Item) {
-	vals := make([]string, 0, 11)
-	set := func(key, v string) {
-		i := len(vals)
-		vals = append(vals, v)
-		h[key] = vals[i : i+1 : i+1]
-	}
-	set("Content-Type", it.MimeType)
-	set("Etag", `"`+it.Checksums.SHA1+`"`)
-	set("X-Checksum-Sha1", it.Checksums.SHA1)
-	set("X-Checksum-Md5", it.Checksums.MD5)
-	set("X-Checksum-Sha256", it.Checksums.SHA256)
-	set("X-Artifactory-Filename", it.Name())
-	set("X-Artifactory-Created", strconv.FormatInt(it.Created.UnixMilli(), 10))
-	set("X-Artifactory-Created-By", it.CreatedBy)
-	set("X-Artifactory-Last-Modified", strconv.FormatInt(it.Modified.UnixMilli(), 10))
-	set("X-Artifactory-Modified-By", it.ModifiedBy)
-	set("Accept-Ranges", "bytes")
 }
 
 // matrixMatches applies matrix parameters on a download as Artifactory documents them: ";k=v"

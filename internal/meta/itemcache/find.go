@@ -70,6 +70,9 @@ func (s *Store) findMiss(ctx context.Context, k findKey, repos []string) ([]arca
 	if err != nil {
 		return nil, err
 	}
+	for i := range items {
+		items[i].Memo = new(arca.Memo) // shared by every hit on this entry
+	}
 	s.finds.Put(k, findEntry{items: items, gens: gens, sum: before})
 	return slices.Clone(items), nil
 }

@@ -107,6 +107,7 @@ func (s *Store) GetItem(ctx context.Context, repo, path string) (arca.Item, erro
 	if err != nil {
 		return it, err
 	}
+	it.Memo = new(arca.Memo) // shared by every hit on this entry (this version of the item)
 	s.entries.Put(k, entry{item: it, gen: cur})
 	return it, nil
 }
