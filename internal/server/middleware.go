@@ -97,14 +97,22 @@ func (s *Server) recover(next http.Handler) http.Handler {
 func (s *Server) requestLog(next http.Handler) http.Handler {
 	var seq atomic.Uint64
 	prefix := strconv.FormatInt(time.Now().UnixNano()%1e6, 36)
+	// exchange is a request's state and its response recorder, allocated together.
+	type exchange struct {
+		st  restapi.RequestState
+		rec recorder
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		st := &restapi.RequestState{ID: r.Header.Get("X-Request-Id"), Seq: seq.Add(1), Prefix: prefix, Authz: s.api.Authz}
+		x := &exchange{
+			st:  restapi.RequestState{ID: r.Header.Get("X-Request-Id"), Seq: seq.Add(1), Prefix: prefix, Authz: s.api.Authz},
+			rec: recorder{ResponseWriter: w, buffers: &s.buffers},
+		}
+		st, rec := &x.st, &x.rec
 		if len(r.Header["X-Artifactory-Originated"]) > 0 || len(r.Header["Origin-Artifactory"]) > 0 {
 			st.Originated = restapi.OriginatedIDs(r.Header)
 		}
 		r = r.WithContext(restapi.WithState(r.Context(), st))
-		rec := &recorder{ResponseWriter: w, buffers: &s.buffers}
 		next.ServeHTTP(rec, r)
 		if s.logRequests || s.log.Enabled(r.Context(), slog.LevelDebug) {
 			s.log.Info("request", "id", st.RequestID(), "method", r.Method, "path", r.URL.Path, "status", rec.status,
