@@ -44,6 +44,8 @@ func serve(ctx context.Context, env Env, args []string) error {
 	bi, _ := debug.ReadBuildInfo()
 	cfg.Version = Version(env.Version, bi)
 
+	gcFor(cfg, env.Getenv, totalMemory).apply()
+
 	ctx, stopSignals := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
 	a, err := app.Start(ctx, cfg, env.Stderr)

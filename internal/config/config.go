@@ -35,6 +35,12 @@ type Config struct {
 	// ShutdownTimeout (--shutdown-timeout) bounds how long a stopping server waits for
 	// in-flight requests.
 	ShutdownTimeout time.Duration
+	// GCPercent (--gc-percent) is the garbage collector's target (Go's GOGC); -1 is off, 0
+	// unset: the runtime's GOGC when the environment sets it, else DefaultGCPercent.
+	GCPercent int
+	// MemoryLimit (--memory-limit) is the Go heap's soft limit (Go's GOMEMLIMIT); 0 is none,
+	// -1 unset: GOMEMLIMIT when the environment sets it, else a quarter of the memory.
+	MemoryLimit ByteSize
 	// AdminPassword (ARCA_ADMIN_PASSWORD only, never a flag, so it stays out of process
 	// listings) is the first admin's password; empty: generate one.
 	AdminPassword string
@@ -47,7 +53,7 @@ type Config struct {
 // Default returns the built-in defaults (each Setting's Default): everything embedded, nothing
 // to set up.
 func Default() Config {
-	var c Config
+	c := Config{MemoryLimit: -1}
 	for _, s := range Settings() {
 		if err := s.field(&c).Set(s.Default); err != nil && s.Default != "" {
 			panic(fmt.Sprintf("config: default of %s: %v", s.Env, err)) // a bug in the table

@@ -168,8 +168,10 @@ func TestSettingsTable(t *testing.T) {
 			other = "true"
 		case *durationValue:
 			other = "17s"
-		case *ByteSize:
+		case *ByteSize, *memoryLimitValue:
 			other = "1KiB"
+		case *gcPercentValue:
+			other = "250"
 		default:
 			other = "/probe"
 		}

@@ -71,6 +71,12 @@ func Settings() []Setting {
 		{Flag: "shutdown-timeout", Env: "ARCA_SHUTDOWN_TIMEOUT", Default: "30s",
 			Usage: "on SIGTERM or SIGINT, how long in-flight requests may finish before their connections are closed",
 			field: func(c *Config) flag.Value { return (*durationValue)(&c.ShutdownTimeout) }},
+		{Flag: "gc-percent", Env: "ARCA_GC_PERCENT", Shown: "400, or GOGC when set",
+			Usage: "garbage collector target (Go's GOGC): new heap, in percent of the live heap, that starts a collection; off: never",
+			field: func(c *Config) flag.Value { return (*gcPercentValue)(&c.GCPercent) }},
+		{Flag: "memory-limit", Env: "ARCA_MEMORY_LIMIT", Shown: "¼ of the memory (RAM or cgroup limit), or GOMEMLIMIT when set",
+			Usage: "soft limit of the Go heap (Go's GOMEMLIMIT): near it the collector runs more often; 0: none",
+			field: func(c *Config) flag.Value { return (*memoryLimitValue)(&c.MemoryLimit) }},
 		{Env: "ARCA_ADMIN_PASSWORD", Shown: "generated",
 			Usage: "password of the admin user created on first start",
 			field: func(c *Config) flag.Value { return (*stringValue)(&c.AdminPassword) }},
@@ -114,6 +120,42 @@ func (v *boolValue) Set(s string) error {
 	*v = boolValue(b)
 	return nil
 }
+
+// gcPercentValue is a GOGC value: a percentage (at least 1) or "off" (-1). 0 means unset.
+type gcPercentValue int
+
+func (v *gcPercentValue) String() string {
+	switch *v {
+	case 0:
+		return ""
+	case -1:
+		return "off"
+	}
+	return strconv.Itoa(int(*v))
+}
+func (v *gcPercentValue) Set(s string) error {
+	if strings.EqualFold(s, "off") {
+		*v = -1
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		return fmt.Errorf("%q is not a percentage (a whole number of at least 1) or off", s)
+	}
+	*v = gcPercentValue(n)
+	return nil
+}
+
+// memoryLimitValue is a ByteSize where an explicit 0 (no limit) differs from unset (-1).
+type memoryLimitValue ByteSize
+
+func (v *memoryLimitValue) String() string {
+	if *v < 0 {
+		return ""
+	}
+	return ByteSize(*v).String()
+}
+func (v *memoryLimitValue) Set(s string) error { return (*ByteSize)(v).Set(s) }
 
 type durationValue time.Duration
 
