@@ -33,9 +33,15 @@ type Downloads struct {
 // from their cache upstream). Set it before the server starts; fn must not block.
 func (d *Downloads) Listen(fn func(repo, path, by string, at time.Time)) { d.listener = fn }
 
+// maxBatch is the pending batch that is flushed before the interval ends: large enough that a
+// busy server (tens of thousands of small downloads a second) still writes about once a
+// second — each flush is a transaction with an fsync — and small enough to bound the memory
+// (~100 bytes a download).
+const maxBatch = 50_000
+
 // NewDownloads returns a recorder flushing to store.
 func NewDownloads(store meta.Stats, log *slog.Logger) *Downloads {
-	return &Downloads{store: store, log: log, interval: time.Second, max: 1000, limit: 1 << 20, kick: make(chan struct{}, 1)}
+	return &Downloads{store: store, log: log, interval: time.Second, max: maxBatch, limit: 1 << 20, kick: make(chan struct{}, 1)}
 }
 
 // Record counts one download. It never blocks on the store.
