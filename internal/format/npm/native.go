@@ -27,7 +27,8 @@ type Native struct {
 	mu    sync.Mutex
 	locks map[string]*pkgLock
 
-	rendered renderCache
+	rendered  renderCache
+	assembled *assembledCache
 }
 
 var (
@@ -40,9 +41,10 @@ type pkgLock struct {
 	users int
 }
 
-// New returns the npm format whose cache of rendered packuments holds up to cacheBytes.
+// New returns the npm format whose caches of rendered packuments and of packuments assembled
+// from their records (assemble.go) each hold up to cacheBytes.
 func New(cacheBytes int) *Native {
-	return &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes)}
+	return &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes), assembled: newAssembledCache(cacheBytes)}
 }
 
 // lock takes the lock of repoKey's package name and returns its release.

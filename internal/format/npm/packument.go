@@ -80,18 +80,21 @@ func unmarshalObject[M ~map[string]V, V any](b []byte, m *M) error {
 }
 
 // Marshal encodes the packument as stored: _id and name, dist-tags, versions, time and the
-// extra fields.
+// extra fields, keys in order.
 func (p *Packument) Marshal() []byte {
-	doc := make(map[string]any, len(p.Extra)+5)
-	for k, v := range p.Extra {
-		doc[k] = v
+	return appendFields(make([]byte, 0, p.sizeHint()), p.packumentFields(p.Versions))
+}
+
+// sizeHint estimates the encoded size of the packument (for one allocation).
+func (p *Packument) sizeHint() int {
+	n := 256 + 64*len(p.Time)
+	for _, m := range p.Versions {
+		n += len(m) + 32
 	}
-	doc["_id"] = p.Name
-	doc["name"] = p.Name
-	doc["dist-tags"] = p.DistTags
-	doc["versions"] = p.Versions
-	doc["time"] = p.Time
-	return marshal(doc)
+	for _, v := range p.Extra {
+		n += len(v) + 16
+	}
+	return n
 }
 
 // marshal encodes v without HTML escaping; v holds only JSON-encodable values.
@@ -165,22 +168,18 @@ func Render(doc []byte, tarballBase, rev string, abbreviated bool) ([]byte, erro
 		}
 	}
 	if abbreviated {
-		out := map[string]any{"name": p.Name, "dist-tags": p.DistTags, "versions": versions}
+		fs := []field{{"name", func(b []byte) []byte { return appendString(b, p.Name) }},
+			{"dist-tags", func(b []byte) []byte { return appendObject(b, p.DistTags, stringValue) }},
+			{"versions", func(b []byte) []byte { return appendObject(b, versions, rawValue) }}}
 		if m := p.Time["modified"]; m != "" {
-			out["modified"] = m
+			fs = append(fs, field{"modified", func(b []byte) []byte { return appendString(b, m) }})
 		}
-		return marshal(out), nil
+		return appendFields(nil, fs), nil
 	}
-	p.Versions = versions
-	out := map[string]any{}
-	for k, v := range p.Extra {
-		out[k] = v
-	}
-	out["_id"], out["name"], out["dist-tags"], out["versions"], out["time"] = p.Name, p.Name, p.DistTags, p.Versions, p.Time
 	if rev != "" {
-		out["_rev"] = rev
+		p.Extra["_rev"] = marshal(rev)
 	}
-	return marshal(out), nil
+	return appendFields(make([]byte, 0, p.sizeHint()+len(versions)*len(tarballBase)), p.packumentFields(versions)), nil
 }
 
 // renderManifest is one version's manifest as Render serves it; ok is false for a malformed
