@@ -100,6 +100,7 @@ func (n *Native) Assemble(ctx context.Context, parts format.Parts, repoKey, p st
 		Checksums: arca.ChecksumsOf(next.doc), Created: recIt.Created, Modified: recIt.Modified, Updated: recIt.Updated,
 		CreatedBy: recIt.CreatedBy, ModifiedBy: recIt.ModifiedBy}
 	next.item.Original = next.item.Checksums
+	n.parsed.Put(next.item.Checksums.SHA256, pk) // what rendering or merging it parses
 	n.assembled.Put(key, next)
 	return next.item, next.doc, nil
 }

@@ -40,3 +40,34 @@ func BenchmarkMergeRender(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkRemergeAfterChange is the same first GET through a virtual with the format's caches,
+// after one version was added to the second (local) member, whose assembly left its parsed form
+// in the cache: only the new manifest is rendered.
+func BenchmarkRemergeAfterChange(b *testing.B) {
+	n := New(256 << 20)
+	a, second := manyVersions("big", 1000, ""), manyVersions("big", 1000, "-b")
+	docs := [][]byte{a.Marshal(), second.Marshal()}
+	m, _, _ := n.Merge("big/package.json", docs)
+	if _, err := n.render(m, "", "http://h/artifactory/api/npm/v", Rev(m), false); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		b.StopTimer()
+		v := fmt.Sprintf("9.0.%d", i)
+		second.Versions[v] = marshal(map[string]any{"name": "big", "version": v, "dist": map[string]any{"tarball": "x/-/big-" + v + ".tgz"}})
+		docs[1] = second.Marshal()
+		// What a local member's assembly leaves behind: the parsed form of its new document,
+		// sharing the unchanged records' manifests.
+		n.parsed.Put(sha256Hex(docs[1]), second.clone(second.Name))
+		b.StartTimer()
+		m, _, err := n.Merge("big/package.json", docs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := n.render(m, "", "http://h/artifactory/api/npm/v", Rev(m), false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -29,6 +29,8 @@ type Native struct {
 
 	rendered  renderCache
 	assembled *assembledCache
+	parsed    *parsedCache
+	manifests *manifestCache
 }
 
 var (
@@ -41,10 +43,12 @@ type pkgLock struct {
 	users int
 }
 
-// New returns the npm format whose caches of rendered packuments and of packuments assembled
-// from their records (assemble.go) each hold up to cacheBytes.
+// New returns the npm format whose caches (rendered packuments, packuments assembled from their
+// records, parsed packuments and rendered manifests) each hold up to cacheBytes.
 func New(cacheBytes int) *Native {
-	return &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes), assembled: newAssembledCache(cacheBytes)}
+	n := &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes), assembled: newAssembledCache(cacheBytes)}
+	n.parsed, n.manifests = newParsedCaches(cacheBytes)
+	return n
 }
 
 // lock takes the lock of repoKey's package name and returns its release.

@@ -2,6 +2,7 @@ package npm
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -140,7 +141,8 @@ func (p *Packument) tarballFile(version string, d dist) string {
 // Rev is the CouchDB revision npm clients send back on updates: derived from the stored
 // document, informative only (updates are not refused for an old revision).
 func Rev(doc []byte) string {
-	return "1-" + arca.ChecksumsOf(doc).SHA1[:16]
+	s := sha1.Sum(doc)
+	return "1-" + hex.EncodeToString(s[:8])
 }
 
 // abbreviatedFields are the manifest fields of the abbreviated ("corgi") packument
@@ -161,9 +163,17 @@ func Render(doc []byte, tarballBase, rev string, abbreviated bool) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	return p.render(tarballBase, rev, abbreviated, p.renderManifest), nil
+}
+
+// manifestRenderer renders one version's manifest (ok false: left out), as renderManifest.
+type manifestRenderer func(v string, m json.RawMessage, tarballBase string, abbreviated bool) (json.RawMessage, bool)
+
+// render is Render of a parsed packument, each manifest rendered by rm. It does not change p.
+func (p *Packument) render(tarballBase, rev string, abbreviated bool, rm manifestRenderer) []byte {
 	versions := make(map[string]json.RawMessage, len(p.Versions))
 	for v, m := range p.Versions {
-		if r, ok := p.renderManifest(v, m, tarballBase, abbreviated); ok {
+		if r, ok := rm(v, m, tarballBase, abbreviated); ok {
 			versions[v] = r
 		}
 	}
@@ -174,12 +184,13 @@ func Render(doc []byte, tarballBase, rev string, abbreviated bool) ([]byte, erro
 		if m := p.Time["modified"]; m != "" {
 			fs = append(fs, field{"modified", func(b []byte) []byte { return appendString(b, m) }})
 		}
-		return appendFields(nil, fs), nil
+		return appendFields(nil, fs)
 	}
+	fs := p.packumentFields(versions)
 	if rev != "" {
-		p.Extra["_rev"] = marshal(rev)
+		fs = append(fs, field{"_rev", func(b []byte) []byte { return appendString(b, rev) }})
 	}
-	return appendFields(make([]byte, 0, p.sizeHint()+len(versions)*len(tarballBase)), p.packumentFields(versions)), nil
+	return appendFields(make([]byte, 0, p.sizeHint()+len(versions)*len(tarballBase)), fs)
 }
 
 // renderManifest is one version's manifest as Render serves it; ok is false for a malformed
