@@ -21,7 +21,7 @@ func TestNativeMergeRenderMatchesUncached(t *testing.T) {
 		func() { b.DistTags["beta"] = "9.0.0" },
 		func() { delete(a.Versions, "1.0.5") },
 		func() { a.Versions["1.0.6"] = json.RawMessage(`{"name":"pkg","version":"1.0.6","deprecated":"no"}`) }, // changed manifest
-		func() { b.Versions["9.0.1"] = json.RawMessage(`[1]`) },                                            // malformed: left out
+		func() { b.Versions["9.0.1"] = json.RawMessage(`[1]`) },                                                // malformed: left out
 	}
 	for i, edit := range edits {
 		edit()
