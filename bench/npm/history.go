@@ -33,17 +33,17 @@ import (
 )
 
 var (
-	base    = flag.String("base", "", "Arca's /artifactory URL")
-	auth    = flag.String("auth", "admin:secret", "user:password")
-	pid     = flag.Int("pid", 0, "the arca process, for its CPU time (0: not reported)")
-	n       = flag.Int("versions", 2000, "versions published per package")
-	window  = flag.Int("window", 21, "publishes timed around each mark")
-	rounds  = flag.Int("rounds", 3, "packages published (publish part)")
-	gets    = flag.Int("gets", 5, "timed first GETs per form (merge part)")
-	part    = flag.String("part", "publish merge", "parts to run")
-	prefix  = flag.String("name", "hist", "package name prefix")
-	client  = &http.Client{Timeout: 120 * time.Second}
-	clkTck  = 100.0 // USER_HZ on Linux
+	base   = flag.String("base", "", "Arca's /artifactory URL")
+	auth   = flag.String("auth", "admin:secret", "user:password")
+	pid    = flag.Int("pid", 0, "the arca process, for its CPU time (0: not reported)")
+	n      = flag.Int("versions", 2000, "versions published per package")
+	window = flag.Int("window", 21, "publishes timed around each mark")
+	rounds = flag.Int("rounds", 3, "packages published (publish part)")
+	gets   = flag.Int("gets", 5, "timed first GETs per form (merge part)")
+	part   = flag.String("part", "publish merge", "parts to run")
+	prefix = flag.String("name", "hist", "package name prefix")
+	client = &http.Client{Timeout: 120 * time.Second}
+	clkTck = 100.0 // USER_HZ on Linux
 )
 
 func main() {

@@ -100,6 +100,9 @@ type Parts interface {
 	Lister
 	Stat(ctx context.Context, p string) (arca.Item, error)
 	Open(ctx context.Context, p string) (arca.Item, io.ReadCloser, error)
+	// Read opens the content of a file item that List or Stat returned, without looking it up
+	// again (a file replaced meanwhile may be gone: arca.ErrNotFound).
+	Read(ctx context.Context, it arca.Item) (io.ReadCloser, error)
 }
 
 // Assembler is implemented by formats whose local repositories store a metadata document in

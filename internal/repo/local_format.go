@@ -215,3 +215,10 @@ func (s storedParts) Open(ctx context.Context, p string) (arca.Item, io.ReadClos
 	}
 	return it, f, err
 }
+
+func (s storedParts) Read(ctx context.Context, it arca.Item) (io.ReadCloser, error) {
+	if it.Folder {
+		return nil, arca.Errorf(arca.ErrNotFound, "'%s' is a folder", it.Path)
+	}
+	return s.l.blobs.Open(ctx, it.Checksums.SHA256)
+}

@@ -76,7 +76,7 @@ func (n *Native) Assemble(ctx context.Context, parts format.Parts, repoKey, p st
 		}
 		part, ok := prev.parts[it.Path]
 		if !ok || part.sha256 != it.Checksums.SHA256 {
-			b, err := readPart(ctx, parts, it.Path)
+			b, err := readItem(ctx, parts, it)
 			if errors.Is(err, arca.ErrNotFound) {
 				continue // removed meanwhile
 			}
@@ -120,4 +120,14 @@ func readPart(ctx context.Context, parts format.Parts, p string) ([]byte, error)
 		err = arca.Errorf(arca.ErrInvalid, "'%s' is larger than %d bytes", p, maxPackument)
 	}
 	return b, err
+}
+
+// readItem reads a listed record.
+func readItem(ctx context.Context, parts format.Parts, it arca.Item) ([]byte, error) {
+	f, err := parts.Read(ctx, it)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, maxPackument))
 }

@@ -41,6 +41,11 @@ func (m *memParts) Open(ctx context.Context, p string) (arca.Item, io.ReadCloser
 	return it, io.NopCloser(bytes.NewReader(m.files[p])), nil
 }
 
+func (m *memParts) Read(ctx context.Context, it arca.Item) (io.ReadCloser, error) {
+	_, f, err := m.Open(ctx, it.Path)
+	return f, err
+}
+
 func (m *memParts) List(_ context.Context, dir string, deep bool) ([]arca.Item, error) {
 	var out []arca.Item
 	for p := range m.files {

@@ -43,11 +43,12 @@ type pkgLock struct {
 	users int
 }
 
-// New returns the npm format whose caches (rendered packuments, packuments assembled from their
-// records, parsed packuments and rendered manifests) each hold up to cacheBytes.
+// New returns the npm format whose cache of rendered packuments holds up to cacheBytes, and its
+// caches of packuments assembled from records, of parsed packuments and of rendered manifests
+// up to cacheBytes/2 each (in all at most 2.5 × cacheBytes).
 func New(cacheBytes int) *Native {
-	n := &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes), assembled: newAssembledCache(cacheBytes)}
-	n.parsed, n.manifests = newParsedCaches(cacheBytes)
+	n := &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes), assembled: newAssembledCache(cacheBytes / 2)}
+	n.parsed, n.manifests = newParsedCaches(cacheBytes / 2)
 	return n
 }
 
