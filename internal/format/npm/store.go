@@ -163,7 +163,7 @@ func loadVersion(ctx context.Context, t format.Repository, p *Packument, vp stri
 // savePackage stores next, the package as a write left it, given st, what the write read:
 // the records of versions added or changed, the deletion of the records of versions removed
 // (known only when st is full), and the package record last. A package stored whole is
-// migrated. When st is full and next has no version left, the package's folder is deleted.
+// migrated: its whole document is deleted once the records are written. When st is full and next has no version left, the package's folder is deleted.
 // It returns the package record written (nil when the folder was deleted).
 func savePackage(ctx context.Context, t format.Repository, st pkgState, next *Packument, by string) ([]byte, error) {
 	if st.full && len(next.Versions) == 0 {
@@ -206,10 +206,10 @@ func savePackage(ctx context.Context, t format.Repository, st pkgState, next *Pa
 	if err := put(recordPath(next.Name), rec); err != nil {
 		return nil, err
 	}
-	if st.legacy {
-		if err := t.Delete(ctx, DocPath(next.Name)); err != nil && !errors.Is(err, arca.ErrNotFound) {
-			return nil, err
-		}
+	// The whole document of a migrated package goes, and so does one deployed to that path
+	// since (it would hide the records).
+	if err := t.Delete(ctx, DocPath(next.Name)); err != nil && !errors.Is(err, arca.ErrNotFound) {
+		return nil, err
 	}
 	return rec, nil
 }
