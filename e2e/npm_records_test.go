@@ -118,6 +118,14 @@ func TestNpmVersionRecords(t *testing.T) {
 			t.Errorf("plain GET of legacy/package.json: versions %v, want 1.0.0 and 1.1.0", got)
 		}
 
+		// A whole packument deployed over the records hides them until the next write, which
+		// removes it.
+		s.must(201, req{method: "PUT", path: "/npm-local/legacy/package.json", body: strings.NewReader(old)})
+		s.checkPackument(t, "npm-local", "legacy", "1.0.0")
+		s.npmPublish(t, "npm-local", "legacy", "1.2.0")
+		s.checkPackument(t, "npm-local", "legacy", "1.2.0", "1.1.0", "1.0.0")
+		s.must(200, req{method: "DELETE", path: "/api/npm/npm-local/legacy/-/legacy-1.2.0.tgz/-rev/1"})
+
 		// Unpublish of one version (npm unpublish pkg@version ends with this DELETE).
 		s.must(200, req{method: "DELETE", path: "/api/npm/npm-local/legacy/-/legacy-1.0.0.tgz/-rev/1"})
 		s.checkPackument(t, "npm-local", "legacy", "1.1.0")
