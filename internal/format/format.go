@@ -6,6 +6,7 @@ package format
 
 import (
 	"context"
+	"io"
 	"strings"
 	"time"
 
@@ -91,6 +92,28 @@ type Document struct {
 // arca.ErrNotFound.
 type Lister interface {
 	List(ctx context.Context, dir string, deep bool) ([]arca.Item, error)
+}
+
+// Parts reads a local repository's items as they are stored (no assembly): what an Assembler
+// builds a document from. Open's reader is the caller's to close.
+type Parts interface {
+	Lister
+	Stat(ctx context.Context, p string) (arca.Item, error)
+	Open(ctx context.Context, p string) (arca.Item, io.ReadCloser, error)
+	// Read opens the content of a file item that List or Stat returned, without looking it up
+	// again (a file replaced meanwhile may be gone: arca.ErrNotFound).
+	Read(ctx context.Context, it arca.Item) (io.ReadCloser, error)
+}
+
+// Assembler is implemented by formats whose local repositories store a metadata document in
+// parts rather than whole (npm: one record per version plus a small package record), so that a
+// write costs the same however large the document has grown. When a local repository (not a
+// remote's cache) has no stored item at a metadata path p, Stat and Open ask Assemble, which
+// returns the document built from the parts (arca.ErrNotFound when there are none) and an item
+// describing it: its size and the checksums of the returned bytes. Assemble may be called
+// concurrently and keeps its own cache; doc must not be modified by the caller.
+type Assembler interface {
+	Assemble(ctx context.Context, parts Parts, repoKey, p string) (it arca.Item, doc []byte, err error)
 }
 
 // Indexer is implemented by formats whose local repositories keep index documents that the

@@ -79,6 +79,15 @@ func (l *Local) checkWrite(p string) error {
 
 // Stat implements Repository.
 func (l *Local) Stat(ctx context.Context, p string) (arca.Item, error) {
+	it, err := l.statStored(ctx, p)
+	if a, ok := l.assembler(p, err); ok {
+		it, _, err = a.Assemble(ctx, storedParts{l}, l.key, p)
+	}
+	return it, err
+}
+
+// statStored returns the item stored at p (no assembly).
+func (l *Local) statStored(ctx context.Context, p string) (arca.Item, error) {
 	if err := l.checkRead(p); err != nil {
 		return arca.Item{}, err
 	}
@@ -94,7 +103,27 @@ func (l *Local) Stat(ctx context.Context, p string) (arca.Item, error) {
 
 // Open implements Repository.
 func (l *Local) Open(ctx context.Context, p string) (arca.Item, blob.File, error) {
-	it, err := l.Stat(ctx, p)
+	it, err := l.statStored(ctx, p)
+	if a, ok := l.assembler(p, err); ok {
+		it, doc, err := a.Assemble(ctx, storedParts{l}, l.key, p)
+		if err != nil {
+			return arca.Item{}, nil, err
+		}
+		return it, blob.BytesFile(doc), nil
+	}
+	if err != nil || it.Folder {
+		return it, nil, err
+	}
+	f, err := l.blobs.Open(ctx, it.Checksums.SHA256)
+	if err != nil {
+		return arca.Item{}, nil, err
+	}
+	return it, f, nil
+}
+
+// openStored opens the file stored at p (no assembly).
+func (l *Local) openStored(ctx context.Context, p string) (arca.Item, blob.File, error) {
+	it, err := l.statStored(ctx, p)
 	if err != nil || it.Folder {
 		return it, nil, err
 	}

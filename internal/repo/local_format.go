@@ -182,3 +182,43 @@ func (l *Local) reindex(ctx context.Context, p string) {
 		}
 	}
 }
+
+// assembler returns the format's Assembler when a lookup of p that failed with err should ask
+// it: p is a metadata path that is not stored, in a repository that is not a remote's cache
+// (whose documents come whole from the upstream).
+func (l *Local) assembler(p string, err error) (format.Assembler, bool) {
+	if err == nil || !errors.Is(err, arca.ErrNotFound) || l.format == nil || l.key != l.cfg.Key() {
+		return nil, false
+	}
+	a, ok := l.format.(format.Assembler)
+	if !ok || l.format.Classify(p).Kind != format.Metadata || !l.cfg.Filter().Allows(p) {
+		return nil, false
+	}
+	return a, true
+}
+
+// storedParts implements format.Parts over a local repository's stored items.
+type storedParts struct{ l *Local }
+
+func (s storedParts) List(ctx context.Context, dir string, deep bool) ([]arca.Item, error) {
+	return s.l.List(ctx, dir, deep)
+}
+
+func (s storedParts) Stat(ctx context.Context, p string) (arca.Item, error) {
+	return s.l.statStored(ctx, p)
+}
+
+func (s storedParts) Open(ctx context.Context, p string) (arca.Item, io.ReadCloser, error) {
+	it, f, err := s.l.openStored(ctx, p)
+	if f == nil {
+		return it, nil, err
+	}
+	return it, f, err
+}
+
+func (s storedParts) Read(ctx context.Context, it arca.Item) (io.ReadCloser, error) {
+	if it.Folder {
+		return nil, arca.Errorf(arca.ErrNotFound, "'%s' is a folder", it.Path)
+	}
+	return s.l.blobs.Open(ctx, it.Checksums.SHA256)
+}

@@ -1,8 +1,6 @@
 package npm
 
 import (
-	"maps"
-
 	"arca"
 )
 
@@ -17,21 +15,32 @@ import (
 //
 // Documents that do not parse are skipped: a broken member must not hide the others.
 func (Format) Merge(_ string, docs [][]byte) ([]byte, string, error) {
+	ps := make([]*Packument, 0, len(docs))
+	for _, doc := range docs {
+		if p, err := ParsePackument(doc); err == nil {
+			ps = append(ps, p)
+		}
+	}
+	out := mergeParsed(ps)
+	if out == nil {
+		return nil, "", arca.Errorf(arca.ErrInvalid, "no member's package document could be read")
+	}
+	return out.Marshal(), "application/json", nil
+}
+
+// mergeParsed merges parsed packuments by Merge's rules (nil when there are none). It changes
+// none of them: the result's maps are its own, its raw values shared with the inputs.
+func mergeParsed(ps []*Packument) *Packument {
 	var out *Packument
 	var latest []string
-	for _, doc := range docs {
-		p, err := ParsePackument(doc)
-		if err != nil {
-			continue
-		}
+	for _, p := range ps {
 		if l := p.DistTags["latest"]; l != "" {
 			if _, ok := p.Versions[l]; ok {
 				latest = append(latest, l)
 			}
 		}
 		if out == nil {
-			out = p
-			out.Versions = maps.Clone(p.Versions)
+			out = p.clone(p.Name)
 			continue
 		}
 		for v, m := range p.Versions {
@@ -60,12 +69,12 @@ func (Format) Merge(_ string, docs [][]byte) ([]byte, string, error) {
 		}
 	}
 	if out == nil {
-		return nil, "", arca.Errorf(arca.ErrInvalid, "no member's package document could be read")
+		return nil
 	}
 	if l := Latest(latest); l != "" {
 		out.DistTags["latest"] = l
 	} else if _, ok := out.Versions[out.DistTags["latest"]]; !ok && len(out.Versions) > 0 {
 		out.DistTags["latest"] = Latest(out.sortedVersions()) // no member's latest names a version it has
 	}
-	return out.Marshal(), "application/json", nil
+	return out
 }

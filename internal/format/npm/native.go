@@ -27,7 +27,10 @@ type Native struct {
 	mu    sync.Mutex
 	locks map[string]*pkgLock
 
-	rendered renderCache
+	rendered  renderCache
+	assembled *assembledCache
+	parsed    *parsedCache
+	manifests *manifestCache
 }
 
 var (
@@ -40,9 +43,13 @@ type pkgLock struct {
 	users int
 }
 
-// New returns the npm format whose cache of rendered packuments holds up to cacheBytes.
+// New returns the npm format whose cache of rendered packuments holds up to cacheBytes, and its
+// caches of packuments assembled from records, of parsed packuments and of rendered manifests
+// up to cacheBytes/2 each (in all at most 2.5 × cacheBytes).
 func New(cacheBytes int) *Native {
-	return &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes)}
+	n := &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes), assembled: newAssembledCache(cacheBytes / 2)}
+	n.parsed, n.manifests = newParsedCaches(cacheBytes / 2)
+	return n
 }
 
 // lock takes the lock of repoKey's package name and returns its release.

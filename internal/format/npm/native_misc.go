@@ -103,7 +103,7 @@ func (c call) search(w http.ResponseWriter, r *http.Request, rep format.Reposito
 	var found []SearchResult
 	for _, it := range items {
 		name := PackageOf(it.Path)
-		if it.Folder || seen[name] || it.Path != DocPath(name) || len(seen) >= maxSearched {
+		if it.Folder || seen[name] || (it.Path != DocPath(name) && it.Path != recordPath(name)) || len(seen) >= maxSearched {
 			continue
 		}
 		seen[name] = true

@@ -78,7 +78,7 @@ func (c call) packument(w http.ResponseWriter, r *http.Request, rep format.Repos
 		if err != nil {
 			return err
 		}
-		body, err := Render(doc, base, Rev(doc), abbreviated)
+		body, err := c.render(doc, it.Checksums.SHA256, base, revOf(it, doc), abbreviated)
 		if err != nil {
 			return err
 		}
@@ -117,6 +117,14 @@ func (c call) packument(w http.ResponseWriter, r *http.Request, rep format.Repos
 		_, _ = w.Write(body)
 	}
 	return nil
+}
+
+// revOf is Rev(doc), from the item's SHA-1 when it has one (the SHA-1 of doc).
+func revOf(it arca.Item, doc []byte) string {
+	if len(it.Checksums.SHA1) >= 16 && it.Size == int64(len(doc)) {
+		return "1-" + it.Checksums.SHA1[:16]
+	}
+	return Rev(doc)
 }
 
 // notModified reports a conditional request the client's copy satisfies: If-None-Match naming

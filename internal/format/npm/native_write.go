@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"arca"
@@ -30,30 +32,6 @@ func (c call) target(r *http.Request, rep format.Repository, name string, action
 	return t, nil
 }
 
-// storedDoc returns the package's packument in local repository t (nil when the package does
-// not exist there).
-func storedDoc(r *http.Request, t format.Repository, name string) (*Packument, error) {
-	_, doc, err := readDoc(r, t, name)
-	if errors.Is(err, arca.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return ParsePackument(doc)
-}
-
-// save stores the packument and returns the stored document (nil: the package's folder was
-// deleted, no version being left).
-func save(ctx context.Context, t format.Repository, p *Packument, by string) ([]byte, error) {
-	if len(p.Versions) == 0 {
-		return nil, t.Delete(ctx, p.Name)
-	}
-	doc := p.Marshal()
-	_, err := t.Put(ctx, DocPath(p.Name), bytes.NewReader(doc), format.PutOptions{By: by})
-	return doc, err
-}
-
 // put handles PUT /{name} and PUT /{name}/-rev/{rev}: a publish when the body carries
 // tarballs, else an update of the whole document (deprecate, unpublish of versions).
 //
@@ -72,10 +50,11 @@ func (c call) put(w http.ResponseWriter, r *http.Request, rep format.Repository,
 	}
 	key, by, ctx := t.Key(), c.by(r), r.Context()
 	defer c.lock(key, name)()
-	cur, err := storedDoc(r, t, name)
+	st, err := loadPackage(ctx, t, name, !publish, publishedVersions(body)...)
 	if err != nil {
 		return err
 	}
+	cur := st.doc
 	if !publish {
 		if cur == nil {
 			return arca.Errorf(arca.ErrNotFound, "package '%s' not found in '%s'", name, key)
@@ -89,7 +68,7 @@ func (c call) put(w http.ResponseWriter, r *http.Request, rep format.Repository,
 				return err
 			}
 		}
-		if _, err := save(ctx, t, next, by); err != nil {
+		if _, err := savePackage(ctx, t, st, next, by); err != nil {
 			return err
 		}
 		for _, v := range removed {
@@ -123,12 +102,26 @@ func (c call) put(w http.ResponseWriter, r *http.Request, rep format.Repository,
 		}
 		stored = append(stored, p)
 	}
-	doc, err := save(ctx, t, next, by)
+	rec, err := savePackage(ctx, t, st, next, by)
 	if err != nil {
 		undo()
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"ok": true, "id": name, "rev": Rev(doc)})
+	return writeJSON(w, http.StatusCreated, map[string]any{"ok": true, "id": name, "rev": Rev(rec)})
+}
+
+// publishedVersions returns the versions a publish body adds and those its dist-tags name: the
+// version records a publish reads ("" when the body is not a publish document).
+func publishedVersions(body []byte) []string {
+	var d struct {
+		Versions map[string]struct{} `json:"versions"`
+		DistTags map[string]string   `json:"dist-tags"`
+	}
+	if json.Unmarshal(body, &d) != nil {
+		return nil
+	}
+	vs := slices.Collect(maps.Keys(d.Versions))
+	return append(vs, slices.Collect(maps.Values(d.DistTags))...)
 }
 
 // deleteFile deletes the tarball of version v (as cur names it), logging failures: the
@@ -167,14 +160,14 @@ func (c call) deleteTarball(w http.ResponseWriter, r *http.Request, rep format.R
 	}
 	key, ctx := t.Key(), r.Context()
 	defer c.lock(key, name)()
-	cur, err := storedDoc(r, t, name)
+	st, err := loadPackage(ctx, t, name, true)
 	if err != nil {
 		return err
 	}
-	if cur != nil {
+	if cur := st.doc; cur != nil {
 		if v := cur.VersionOfFile(file); v != "" {
 			next, _ := RemoveVersion(cur, v, c.h.Now())
-			if _, err := save(ctx, t, next, c.by(r)); err != nil {
+			if _, err := savePackage(ctx, t, st, next, c.by(r)); err != nil {
 				return err
 			}
 		}
@@ -242,10 +235,11 @@ func (c call) distTags(w http.ResponseWriter, r *http.Request, rep format.Reposi
 		}
 	}
 	defer c.lock(t.Key(), name)()
-	cur, err := storedDoc(r, t, name)
+	st, err := loadPackage(r.Context(), t, name, false, slices.Collect(maps.Values(set))...)
 	if err != nil {
 		return err
 	}
+	cur := st.doc
 	if cur == nil {
 		return arca.Errorf(arca.ErrNotFound, "package '%s' not found in '%s'", name, t.Key())
 	}
@@ -263,7 +257,7 @@ func (c call) distTags(w http.ResponseWriter, r *http.Request, rep format.Reposi
 			return err
 		}
 	}
-	if _, err := save(r.Context(), t, next, c.by(r)); err != nil {
+	if _, err := savePackage(r.Context(), t, st, next, c.by(r)); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -4,11 +4,12 @@
 //
 // Storage layout: a package's tarballs live at "<name>/-/<file>.tgz" (scoped names keep their
 // slash: "@acme/x/-/x-1.0.0.tgz", the registry's URL layout) and its packument next to them at
-// "<name>/package.json". Keeping everything of a package under "<name>/" means include/exclude
-// patterns such as "@acme/**" route a package's document and tarballs alike, and deleting the
-// folder deletes the package. The stored packument is the registry's view of the package:
-// every version's manifest, dist-tags and times. Tarball URLs inside it are not trusted; they
-// are rebuilt for each response from the repository the client asked (Render).
+// "<name>/package.json" — in local repositories assembled on read from per-version records
+// under "<name>/.npm/" (store.go says why). Keeping everything of a package under "<name>/"
+// means include/exclude patterns such as "@acme/**" route a package's document and tarballs
+// alike, and deleting the folder deletes the package. The packument is the registry's view of
+// the package: every version's manifest, dist-tags and times. Tarball URLs inside it are not
+// trusted; they are rebuilt for each response from the repository the client asked (Render).
 //
 // References: https://github.com/npm/registry/blob/main/docs/REGISTRY-API.md and
 // https://github.com/npm/registry/blob/main/docs/responses/package-metadata.md.

@@ -2,6 +2,7 @@ package npm
 
 import (
 	"bytes"
+	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -80,18 +81,21 @@ func unmarshalObject[M ~map[string]V, V any](b []byte, m *M) error {
 }
 
 // Marshal encodes the packument as stored: _id and name, dist-tags, versions, time and the
-// extra fields.
+// extra fields, keys in order.
 func (p *Packument) Marshal() []byte {
-	doc := make(map[string]any, len(p.Extra)+5)
-	for k, v := range p.Extra {
-		doc[k] = v
+	return appendFields(make([]byte, 0, p.sizeHint()), p.packumentFields(p.Versions))
+}
+
+// sizeHint estimates the encoded size of the packument (for one allocation).
+func (p *Packument) sizeHint() int {
+	n := 256 + 64*len(p.Time)
+	for _, m := range p.Versions {
+		n += len(m) + 32
 	}
-	doc["_id"] = p.Name
-	doc["name"] = p.Name
-	doc["dist-tags"] = p.DistTags
-	doc["versions"] = p.Versions
-	doc["time"] = p.Time
-	return marshal(doc)
+	for _, v := range p.Extra {
+		n += len(v) + 16
+	}
+	return n
 }
 
 // marshal encodes v without HTML escaping; v holds only JSON-encodable values.
@@ -137,7 +141,8 @@ func (p *Packument) tarballFile(version string, d dist) string {
 // Rev is the CouchDB revision npm clients send back on updates: derived from the stored
 // document, informative only (updates are not refused for an old revision).
 func Rev(doc []byte) string {
-	return "1-" + arca.ChecksumsOf(doc).SHA1[:16]
+	s := sha1.Sum(doc)
+	return "1-" + hex.EncodeToString(s[:8])
 }
 
 // abbreviatedFields are the manifest fields of the abbreviated ("corgi") packument
@@ -158,29 +163,34 @@ func Render(doc []byte, tarballBase, rev string, abbreviated bool) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
+	return p.render(tarballBase, rev, abbreviated, p.renderManifest), nil
+}
+
+// manifestRenderer renders one version's manifest (ok false: left out), as renderManifest.
+type manifestRenderer func(v string, m json.RawMessage, tarballBase string, abbreviated bool) (json.RawMessage, bool)
+
+// render is Render of a parsed packument, each manifest rendered by rm. It does not change p.
+func (p *Packument) render(tarballBase, rev string, abbreviated bool, rm manifestRenderer) []byte {
 	versions := make(map[string]json.RawMessage, len(p.Versions))
 	for v, m := range p.Versions {
-		if r, ok := p.renderManifest(v, m, tarballBase, abbreviated); ok {
+		if r, ok := rm(v, m, tarballBase, abbreviated); ok {
 			versions[v] = r
 		}
 	}
 	if abbreviated {
-		out := map[string]any{"name": p.Name, "dist-tags": p.DistTags, "versions": versions}
+		fs := []field{{"name", func(b []byte) []byte { return appendString(b, p.Name) }},
+			{"dist-tags", func(b []byte) []byte { return appendObject(b, p.DistTags, stringValue) }},
+			{"versions", func(b []byte) []byte { return appendObject(b, versions, rawValue) }}}
 		if m := p.Time["modified"]; m != "" {
-			out["modified"] = m
+			fs = append(fs, field{"modified", func(b []byte) []byte { return appendString(b, m) }})
 		}
-		return marshal(out), nil
+		return appendFields(nil, fs)
 	}
-	p.Versions = versions
-	out := map[string]any{}
-	for k, v := range p.Extra {
-		out[k] = v
-	}
-	out["_id"], out["name"], out["dist-tags"], out["versions"], out["time"] = p.Name, p.Name, p.DistTags, p.Versions, p.Time
+	fs := p.packumentFields(versions)
 	if rev != "" {
-		out["_rev"] = rev
+		fs = append(fs, field{"_rev", func(b []byte) []byte { return appendString(b, rev) }})
 	}
-	return marshal(out), nil
+	return appendFields(make([]byte, 0, p.sizeHint()+len(versions)*len(tarballBase)), fs)
 }
 
 // renderManifest is one version's manifest as Render serves it; ok is false for a malformed

@@ -45,7 +45,9 @@ func IsPublish(body []byte) bool {
 }
 
 // Publish applies `npm publish`'s body to the package named name (cur is its packument, nil
-// when the package is new) and returns the new packument and the tarballs to store. Publishing
+// when the package is new) and returns the new packument and the tarballs to store. cur need
+// hold only the versions the body publishes or tags (those that exist): a publish reads no
+// other version, so its cost does not depend on how many the package has. Publishing
 // a version that exists is arca.ErrConflict; a body whose tarball is missing, malformed, of the
 // wrong length or whose checksums differ from its manifest's dist is arca.ErrInvalid.
 //
