@@ -47,11 +47,21 @@ type File interface {
 }
 
 // BytesFile returns b as an open File (for content built in memory, such as merged metadata).
-func BytesFile(b []byte) File { return bytesFile{bytes.NewReader(b)} }
+func BytesFile(b []byte) File { return bytesFile{bytes.NewReader(b), b} }
 
-type bytesFile struct{ *bytes.Reader }
+type bytesFile struct {
+	*bytes.Reader
+	b []byte
+}
 
 func (bytesFile) Close() error { return nil }
+
+// Unread returns the bytes not read yet, without copying (the caller must not modify them).
+func (f bytesFile) Unread() []byte { return f.b[len(f.b)-f.Len():] }
+
+// Unreader is a File whose content is in memory: Unread returns what is left to read, without
+// copying. Writers of a whole response use it to send the bytes in one Write.
+type Unreader interface{ Unread() []byte }
 
 // Reader gives access to stored blobs.
 type Reader interface {

@@ -109,6 +109,14 @@ func sendBody(w io.Writer, f io.Reader, size int64) (int64, error) {
 	if size < 0 {
 		size = 1<<63 - 1 // unknown length: until the body ends
 	}
+	if m, ok := f.(blob.Unreader); ok { // in memory: one Write, no copy loop
+		b := m.Unread()
+		if int64(len(b)) > size {
+			b = b[:size]
+		}
+		n, err := w.Write(b)
+		return int64(n), err
+	}
 	lr := &io.LimitedReader{R: f, N: size}
 	if s, ok := f.(interface{ Streaming() bool }); ok && s.Streaming() {
 		return sendStreaming(w, lr)
