@@ -50,8 +50,8 @@ type listing struct {
 	opt meta.ListOptions // After advances as chunks are read; Limit is the read size
 
 	buf  []arca.Item
-	done bool // nothing to read after buf
-	more bool // the client's page ends before the listing does
+	done bool   // nothing to read after buf
+	more bool   // the client's page ends before the listing does
 	last string // Path of the last entry handed out
 }
 
