@@ -11,6 +11,8 @@
 // -wide files, the others share the rest. Every file has the properties build.number (k mod
 // 1000), team (one of 7) and scale.id (k, unique). DIR must not exist or be empty; on success
 // scalegen writes DIR/scale.env, shell assignments naming what the benchmark requests.
+// -print-samples N prints N paths of files of the data set the parameters describe, without
+// writing anything.
 package main
 
 import (
@@ -48,6 +50,7 @@ func main() {
 	flag.IntVar(&p.garbage, "garbage", 100_000, "unreferenced blobs, older than the GC grace period")
 	flag.IntVar(&p.batch, "batch", 10_000, "files per metadata transaction")
 	version := flag.Bool("schema-version", false, "print the metadata schema version and exit")
+	samples := flag.Int("print-samples", 0, "print this many paths (repo/path) of files spread over the data set and exit")
 	flag.Parse()
 	if *version {
 		v, err := sqlstore.SchemaVersion()
@@ -55,6 +58,14 @@ func main() {
 			log.Fatal(err)
 		}
 		fmt.Println(v)
+		return
+	}
+	if *samples > 0 {
+		for i := range *samples {
+			k := int(int64(i) * 2_654_435_761 % int64(p.items))
+			repo, dir := folderOf(k, p)
+			fmt.Printf("%s/%s/%s\n", repo, dir, fileName(k))
+		}
 		return
 	}
 	if *out == "" || p.items < p.wide || p.folders < 2 || p.repos < 1 || p.blobs < 1 || p.batch < 1 {
