@@ -47,7 +47,7 @@ type Result struct {
 // also a BatchReferencer), the collector yields the processor after every blob, and after
 // each step it rests Rest times as long as the step took. The zero value is the default pace.
 type Pace struct {
-	Batch int     // blobs per step (0: 256)
+	Batch int     // blobs per step (0: 32; a step's reference query runs without yielding)
 	Rest  float64 // rest after a step, relative to its duration (0: 1, at most half the time busy; < 0: none)
 }
 
@@ -84,7 +84,7 @@ func CollectPaced(ctx context.Context, blobs blob.Collector, refs Referencer, gr
 		log = slog.New(slog.DiscardHandler)
 	}
 	if p.Batch <= 0 {
-		p.Batch = 256
+		p.Batch = 32
 	}
 	if p.Rest == 0 {
 		p.Rest = 1

@@ -102,8 +102,10 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 		}
 	}
 
-	// Readers map the file (reads without a syscall per page) and keep a larger page cache.
-	r, err := sql.Open("sqlite", path+"?"+common+"&_pragma=mmap_size(268435456)&_pragma=cache_size(-8000)&_query_only=1")
+	// Readers map the file (reads without a syscall per page; up to 2 GiB, SQLite's default
+	// ceiling, so that the indexes of millions of items stay mapped) and keep a larger page
+	// cache.
+	r, err := sql.Open("sqlite", path+"?"+common+"&_pragma=mmap_size(2147418112)&_pragma=cache_size(-8000)&_query_only=1")
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
