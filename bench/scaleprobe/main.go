@@ -2,7 +2,7 @@
 // client, which times requests more finely than spawning curl would:
 //
 //	scaleprobe ready   -url U -n N -- CMD ARGS…   start CMD N times; time from start until U answers 200
-//	scaleprobe latency -url U[,U2…|@FILE] -n N [-method M -body B]
+//	scaleprobe latency -url U[,U2…|@FILE] -n N [-method M -body B] [-warm]
 //	                                               N sequential requests (after a warm-up), p50/p99
 //	scaleprobe pages   -url U -limit L -n N        first, middle and last page of a paged listing
 //	scaleprobe gc      -base B -url U[,…] -idle D  p99 of sequential GETs idle, then during
@@ -43,6 +43,7 @@ func main() {
 	limit := fs.Int("limit", 1000, "page size")
 	base := fs.String("base", "", "the server's /artifactory URL")
 	idle := fs.Duration("idle", 5*time.Second, "gc: how long to measure the idle server")
+	warm := fs.Bool("warm", false, "latency: request every URL once, untimed, first (warm caches)")
 	if err := fs.Parse(os.Args[2:]); err != nil {
 		log.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func main() {
 	case "ready":
 		err = ready(*u, *n, fs.Args())
 	case "latency":
-		err = latency(urls, *n, *method, *body)
+		err = latency(urls, *n, *method, *body, *warm)
 	case "pages":
 		err = pages(*u, *limit, *n)
 	case "gc":
@@ -175,9 +176,14 @@ func ready(u string, n int, argv []string) error {
 	return nil
 }
 
-// latency times n sequential requests (after n/10 untimed ones), going round urls.
-func latency(urls []string, n int, method, body string) error {
-	for i := range max(n/10, 5) {
+// latency times n sequential requests (after n/10 untimed ones, or with warm one untimed
+// request of every URL), going round urls.
+func latency(urls []string, n int, method, body string, warm bool) error {
+	untimed := max(n/10, 5)
+	if warm {
+		untimed = len(urls)
+	}
+	for i := range untimed {
 		if _, err := do(method, urls[i%len(urls)], body); err != nil {
 			return err
 		}
