@@ -89,14 +89,14 @@ func run(ctx context.Context, out string, p params) error {
 	if err != nil {
 		return err
 	}
-	sums, err := writeBlobs(ctx, blobs, p.blobs, 0, func(i int) []byte { return content("used", i, 512+i%1536) })
+	sums, err := writeBlobs(ctx, blobs, p.blobs, func(i int) []byte { return content("used", i, 512+i%1536) })
 	if err != nil {
 		return err
 	}
 	log.Printf("%d referenced blobs written in %v", len(sums), time.Since(begin).Round(time.Millisecond))
 
 	t := time.Now()
-	garbage, err := writeBlobs(ctx, blobs, p.garbage, 0, func(i int) []byte { return content("garbage", i, 256) })
+	garbage, err := writeBlobs(ctx, blobs, p.garbage, func(i int) []byte { return content("garbage", i, 256) })
 	if err != nil {
 		return err
 	}
@@ -234,7 +234,7 @@ func content(kind string, i, size int) []byte {
 
 // writeBlobs commits n blobs made by gen through the blob store, a few at a time, and returns
 // their checksums in order.
-func writeBlobs(ctx context.Context, st *fsblob.Store, n, _ int, gen func(int) []byte) ([]arca.Checksums, error) {
+func writeBlobs(ctx context.Context, st *fsblob.Store, n int, gen func(int) []byte) ([]arca.Checksums, error) {
 	sums := make([]arca.Checksums, n)
 	workers := 4 * runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
@@ -250,8 +250,6 @@ func writeBlobs(ctx context.Context, st *fsblob.Store, n, _ int, gen func(int) [
 					_, err = w.Write(gen(i))
 				}
 				if err == nil {
-					var info interface{ Digest() string }
-					_ = info
 					_, err = w.Commit(ctx, arca.Checksums{})
 					sums[i] = w.Sums()
 				}

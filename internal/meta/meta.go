@@ -17,6 +17,10 @@
 //	remote_stats(item_id INTEGER, origin TEXT, downloads INTEGER, last_downloaded INTEGER,
 //	      last_downloaded_by TEXT)                      PRIMARY KEY(item_id, origin)
 //
+// Lookups that must stay fast with millions of items use indexes: (repo, path, name) for a path
+// and a folder's children, (repo, full path) for deep listings in full-path order, name,
+// sha256/sha1/md5, and props (k, v) for property criteria.
+//
 // items.path is the parent folder ("." at the repository root), items.name the last segment,
 // depth the number of segments (1 at the root). Times are Unix milliseconds (UTC). Folders are
 // stored as rows (folder=1) and created implicitly for every parent of a file.

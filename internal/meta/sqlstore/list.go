@@ -47,8 +47,6 @@ func listPageQuery(repo, dir string, opt meta.ListOptions) (string, []any) {
 	if !opt.Deep {
 		conds, args = []string{"i.repo = ?", "i.path = ?"}, []any{repo, storedDir(dir)}
 		if opt.After != "" {
-			// Only names after After's, and a path outside dir puts the page before or after
-			// all of dir's children, as full-path order would.
 			// A child's path is prefix+name, so it sorts after After exactly when its name sorts
 			// after After without the prefix; an After outside dir sorts before or after all of
 			// dir's children.
