@@ -198,7 +198,7 @@ done
 
 # ---------------------------------------------------------------- GC under load
 say "garbage collection of $GARBAGE unreferenced blobs under GET load ..."
-"${probe[@]}" gc -base "$base" -url "@$TMP/scale.urls" -idle "${GC_IDLE}s" >"$TMP/gc.out" || die "the GC run failed"
+"${probe[@]}" gc -base "$base" -url "@$TMP/scale-warm.urls" -idle "${GC_IDLE}s" >"$TMP/gc.out" || die "the GC run failed"
 read -r _ gi50 gi99 _ < <(grep '^idle ' "$TMP/gc.out")
 read -r _ gd50 gd99 _ gdn < <(grep '^during-gc ' "$TMP/gc.out")
 gc_ms=$(awk '$1 == "gc-duration" { print $2 }' "$TMP/gc.out")
@@ -259,7 +259,8 @@ for k in name property checksum; do
 	row "by $k (${aql_got[$k]} of ${aql_want[$k]} expected)" "aql-$k.latency" "$TARGET_AQL_MS"
 done
 echo
-echo "Garbage collection of $GARBAGE unreferenced blobs (one run: it deletes them) under sequential GETs:"
+echo "Garbage collection of $GARBAGE unreferenced blobs (one run: it deletes them) under sequential GETs"
+echo "of the 2,000 warm files:"
 printf '  %-44s p50 %8s ms  p99 %8s ms\n' "idle (${GC_IDLE} s)" "$gi50" "$gi99"
 printf '  %-44s p50 %8s ms  p99 %8s ms   (%s requests)\n' "during the collection" "$gd50" "$gd99" "$gdn"
 printf '  p99 during/idle %s (target ≤ %s: %s); the collection took %s ms\n' "$(ratio "$gd99" "$gi99")" "$TARGET_GC_RATIO" \
