@@ -21,7 +21,6 @@ import (
 
 	"arca"
 	"arca/internal/auth"
-	"arca/internal/blob"
 	"arca/internal/blob/blobcache"
 	"arca/internal/blob/fsblob"
 	"arca/internal/config"
@@ -148,13 +147,14 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	a.repos = repos
 	anonymous := switches.Anonymous.Load
 	authn := auth.NewAuthenticator(store, tokens, anonymous, time.Now)
+	collector := &gc.Runner{Blobs: blobs, Refs: store, Grace: gcGrace, Log: log}
 	downloads := repo.NewDownloads(store, log)
 	downloads.Listen(repos.Downloaded)
 	api := &restapi.API{
 		Repos: repos, Meta: store, Blobs: blobs, Downloads: downloads,
 		Authz: auth.DefaultPolicy{AnonymousRead: anonymous}, Authn: authn, Tokens: tokens,
 		InstanceID: id, BaseURL: cfg.BaseURL, ArcaVersion: version, Switches: switches, Now: time.Now, Log: log,
-		Formats: formats,
+		Formats: formats, GC: collector,
 	}
 	a.Addr = ln.Addr().String()
 	a.srv = &http.Server{
@@ -169,7 +169,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		downloads.Run(bg)
 		close(a.flushed)
 	}()
-	go collectGarbage(bg, blobs, store, log)
+	go collectGarbage(bg, collector, log)
 	go cleanupRemoteCaches(bg, repos, log)
 	go func() {
 		err := a.srv.Serve(ln)
@@ -262,9 +262,12 @@ func (a *App) Shutdown(ctx context.Context) error {
 	return a.shutdownErr
 }
 
-// collectGarbage removes unreferenced blobs periodically. The grace period protects blobs of
+// gcGrace is how old an unreferenced blob must be to be collected: it protects blobs of
 // uploads that committed their bytes but not yet their item row.
-func collectGarbage(ctx context.Context, blobs blob.Collector, store meta.Items, log *slog.Logger) {
+const gcGrace = 24 * time.Hour
+
+// collectGarbage removes unreferenced blobs periodically.
+func collectGarbage(ctx context.Context, collector *gc.Runner, log *slog.Logger) {
 	// The first collection runs a few minutes after start (leftovers of a crash), then every 6 h.
 	t := time.NewTimer(5 * time.Minute)
 	defer t.Stop()
@@ -275,7 +278,7 @@ func collectGarbage(ctx context.Context, blobs blob.Collector, store meta.Items,
 		case <-t.C:
 			t.Reset(6 * time.Hour)
 		}
-		res, err := gc.Collect(ctx, blobs, store, 24*time.Hour, time.Now(), log)
+		res, err := collector.Run(ctx)
 		if err != nil {
 			log.Warn("blob garbage collection", "err", err)
 			continue

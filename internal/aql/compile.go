@@ -167,12 +167,23 @@ func (c *compiler) cmp(x *Cmp) (string, error) {
 	return f.col + " " + comparisons[x.Op] + " " + c.bind(v), nil
 }
 
-// prop compiles a property criterion to an EXISTS subquery over props: true when some value of
-// the key satisfies the operator. $ne and $nmatch negate the positive subquery, so they also
-// hold for items without the key. A $match pattern made only of "*" tests the key alone.
+// prop compiles a property criterion to a subquery over props: true when some value of the key
+// satisfies the operator. $ne and $nmatch negate the positive subquery, so they also hold for
+// items without the key. A $match pattern made only of "*" tests the key alone.
+//
+// A positive criterion on a named key is "i.id IN (SELECT p.item_id … p.k = ? AND p.v …)", which
+// the engine answers from the (k, v) index and then fetches the few items by id; the correlated
+// EXISTS form would make it visit every item. Negations and the "@*" key stay correlated
+// (NOT EXISTS / EXISTS on p.item_id = i.id), since they cannot be driven by the index.
 func (c *compiler) prop(x *Cmp, v string) string {
+	key := x.Field[1:]
+	negated := x.Op == Ne || x.Op == NMatch
+	drive := !negated && key != "*"
 	conds := []string{"p.item_id = i.id"}
-	if key := x.Field[1:]; key != "*" {
+	if drive {
+		conds = nil
+	}
+	if key != "*" {
 		conds = append(conds, "p.k = "+c.bind(key))
 	}
 	switch x.Op {
@@ -185,8 +196,11 @@ func (c *compiler) prop(x *Cmp, v string) string {
 	default:
 		conds = append(conds, "p.v "+comparisons[x.Op]+" "+c.bind(v))
 	}
+	if drive {
+		return "i.id IN (SELECT p.item_id FROM props p WHERE " + strings.Join(conds, " AND ") + ")"
+	}
 	exists := "EXISTS (SELECT 1 FROM props p WHERE " + strings.Join(conds, " AND ") + ")"
-	if x.Op == Ne || x.Op == NMatch {
+	if negated {
 		return "NOT " + exists
 	}
 	return exists

@@ -63,14 +63,14 @@ func TestCompileSQL(t *testing.T) {
 			text: `items.find({"@a":"1","@b":{"$ne":"x"},"@*":{"$match":"*"},"@c":{"$nmatch":"v?"}})`,
 			sqlite: Compiled{
 				Where: "i.folder = 0 AND (" +
-					"EXISTS (SELECT 1 FROM props p WHERE p.item_id = i.id AND p.k = ? AND p.v = ?) AND " +
+					"i.id IN (SELECT p.item_id FROM props p WHERE p.k = ? AND p.v = ?) AND " +
 					"NOT EXISTS (SELECT 1 FROM props p WHERE p.item_id = i.id AND p.k = ? AND p.v = ?) AND " +
 					"EXISTS (SELECT 1 FROM props p WHERE p.item_id = i.id) AND " +
 					"NOT EXISTS (SELECT 1 FROM props p WHERE p.item_id = i.id AND p.k = ? AND p.v GLOB ?))",
 				Args: []any{"a", "1", "b", "x", "c", "v?"},
 			},
 			pgWhere: "i.folder = 0 AND (" +
-				"EXISTS (SELECT 1 FROM props p WHERE p.item_id = i.id AND p.k = $1 AND p.v = $2) AND " +
+				"i.id IN (SELECT p.item_id FROM props p WHERE p.k = $1 AND p.v = $2) AND " +
 				"NOT EXISTS (SELECT 1 FROM props p WHERE p.item_id = i.id AND p.k = $3 AND p.v = $4) AND " +
 				"EXISTS (SELECT 1 FROM props p WHERE p.item_id = i.id) AND " +
 				`NOT EXISTS (SELECT 1 FROM props p WHERE p.item_id = i.id AND p.k = $5 AND p.v LIKE $6 ESCAPE '\'))`,

@@ -11,6 +11,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"sync"
 	"time"
 
 	"arca"
@@ -40,79 +42,203 @@ type Result struct {
 	Freed   int64 // bytes removed (the sum of the deleted blobs' sizes)
 }
 
-// Collect deletes every blob that no item references and whose ModTime is before now-grace.
+// Pace spreads a collection out so that requests served meanwhile keep their latency: the
+// work goes in steps of Batch blobs (one reference query for the step when the Referencer is
+// also a BatchReferencer), the collector yields the processor after every blob, and after
+// each step it rests Rest times as long as the step took. The zero value is the default pace.
+type Pace struct {
+	Batch int     // blobs per step (0: 32; a step's reference query runs without yielding)
+	Rest  float64 // rest after a step, relative to its duration (0: 1, at most half the time busy; < 0: none)
+}
+
+// BatchReferencer is an optional capability of a Referencer: answer for many blobs in one
+// query. meta.BatchReferencer is the same method.
+type BatchReferencer interface {
+	// BlobsReferenced returns the subset of the digests that some item references.
+	BlobsReferenced(ctx context.Context, sha256s []string) (map[string]bool, error)
+}
+
+// Collect is CollectPaced at the default pace.
+func Collect(ctx context.Context, blobs blob.Collector, refs Referencer, grace time.Duration, now time.Time, log *slog.Logger) (Result, error) {
+	return CollectPaced(ctx, blobs, refs, grace, now, log, Pace{})
+}
+
+// CollectPaced deletes every blob that no item references and whose ModTime is before
+// now-grace, at the given pace.
 //
-// It walks the store once, asking refs about each blob old enough to be garbage, and deletes
-// the unreferenced ones after the walk (so that no store has to cope with deletion during its
-// own Walk), asking refs once more just before each deletion; memory grows with the number of
-// garbage blobs, not with the store. A blob
-// committed again during the collection survives if the store implements AgeDeleter.
+// It walks the store once, asking refs about the blobs old enough to be garbage a step at a
+// time, and deletes the unreferenced ones after the walk (so that no store has to cope with
+// deletion during its own Walk), asking refs once more, a step at a time, just before deleting;
+// memory grows with the number of garbage blobs, not with the store. It never writes to the
+// metadata store, so it holds no write transaction. A blob committed again during the
+// collection survives if the store implements AgeDeleter.
 //
 // grace must be positive (arca.ErrInvalid otherwise): a zero grace would delete blobs of
-// uploads in flight. log may be nil. Collect stops at the first error, including ctx's, and
-// returns it together with what it had done so far.
-func Collect(ctx context.Context, blobs blob.Collector, refs Referencer, grace time.Duration, now time.Time, log *slog.Logger) (Result, error) {
+// uploads in flight. log may be nil. CollectPaced stops at the first error, including ctx's,
+// and returns it together with what it had done so far.
+func CollectPaced(ctx context.Context, blobs blob.Collector, refs Referencer, grace time.Duration, now time.Time, log *slog.Logger, p Pace) (Result, error) {
 	if grace <= 0 {
 		return Result{}, fmt.Errorf("gc: %w: grace period %v must be positive", arca.ErrInvalid, grace)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if p.Batch <= 0 {
+		p.Batch = 32
+	}
+	if p.Rest == 0 {
+		p.Rest = 1
+	}
+	c := &collection{refs: refs, pace: p, step: time.Now()}
 	cutoff := now.Add(-grace)
 	var res Result
-	var garbage []blob.Info
+	var garbage, batch []blob.Info
+	flush := func() error {
+		g, err := c.unreferenced(ctx, batch)
+		garbage, batch = append(garbage, g...), batch[:0]
+		if err != nil {
+			return err
+		}
+		return c.rest(ctx)
+	}
 	err := blobs.Walk(ctx, func(info blob.Info) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		runtime.Gosched()
 		res.Scanned++
 		if !info.ModTime.Before(cutoff) {
 			return nil // young: perhaps an upload about to insert its item
 		}
-		used, err := refs.BlobReferenced(ctx, info.Digest)
-		if err != nil {
-			return err
-		}
-		if !used {
-			garbage = append(garbage, info)
+		if batch = append(batch, info); len(batch) >= p.Batch {
+			return flush()
 		}
 		return nil
 	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
+	}
 	if err != nil {
 		return res, fmt.Errorf("gc: scan: %w", err)
 	}
 
 	ad, conditional := blobs.(AgeDeleter)
-	for _, info := range garbage {
+	for len(garbage) > 0 {
+		step := garbage[:min(len(garbage), p.Batch)]
+		garbage = garbage[len(step):]
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("gc: %w", err)
 		}
 		// Ask again: the walk may have taken long, and an item may have been pointed at the
 		// blob meanwhile without committing it (deploy by checksum, for one).
-		used, err := refs.BlobReferenced(ctx, info.Digest)
+		still, err := c.unreferenced(ctx, step)
 		if err != nil {
 			return res, fmt.Errorf("gc: %w", err)
 		}
-		if used {
-			continue
+		for _, info := range still {
+			if err := ctx.Err(); err != nil {
+				return res, fmt.Errorf("gc: %w", err)
+			}
+			runtime.Gosched()
+			deleted := true
+			if conditional {
+				deleted, err = ad.DeleteIfOlder(ctx, info.Digest, cutoff)
+			} else {
+				err = blobs.Delete(ctx, info.Digest)
+			}
+			if err != nil {
+				return res, fmt.Errorf("gc: delete %s: %w", info.Digest, err)
+			}
+			if !deleted {
+				log.DebugContext(ctx, "gc: blob reclaimed by a new commit, kept", "digest", info.Digest)
+				continue
+			}
+			res.Deleted++
+			res.Freed += info.Size
+			log.DebugContext(ctx, "gc: deleted blob", "digest", info.Digest, "size", info.Size, "modtime", info.ModTime)
 		}
-		deleted := true
-		if conditional {
-			deleted, err = ad.DeleteIfOlder(ctx, info.Digest, cutoff)
-		} else {
-			err = blobs.Delete(ctx, info.Digest)
+		if err := c.rest(ctx); err != nil {
+			return res, fmt.Errorf("gc: %w", err)
 		}
-		if err != nil {
-			return res, fmt.Errorf("gc: delete %s: %w", info.Digest, err)
-		}
-		if !deleted {
-			log.DebugContext(ctx, "gc: blob reclaimed by a new commit, kept", "digest", info.Digest)
-			continue
-		}
-		res.Deleted++
-		res.Freed += info.Size
-		log.DebugContext(ctx, "gc: deleted blob", "digest", info.Digest, "size", info.Size, "modtime", info.ModTime)
 	}
 	log.InfoContext(ctx, "gc: done", "scanned", res.Scanned, "deleted", res.Deleted, "freed", res.Freed)
 	return res, nil
+}
+
+// collection is the state of one paced run.
+type collection struct {
+	refs Referencer
+	pace Pace
+	step time.Time // when the current step began
+}
+
+// unreferenced returns the blobs of infos that no item references, in order.
+func (c *collection) unreferenced(ctx context.Context, infos []blob.Info) ([]blob.Info, error) {
+	var out []blob.Info
+	if b, ok := c.refs.(BatchReferencer); ok && len(infos) > 1 {
+		digests := make([]string, len(infos))
+		for i, info := range infos {
+			digests[i] = info.Digest
+		}
+		used, err := b.BlobsReferenced(ctx, digests)
+		if err != nil {
+			return nil, err
+		}
+		for _, info := range infos {
+			if !used[info.Digest] {
+				out = append(out, info)
+			}
+		}
+		return out, nil
+	}
+	for _, info := range infos {
+		used, err := c.refs.BlobReferenced(ctx, info.Digest)
+		if err != nil {
+			return out, err
+		}
+		if !used {
+			out = append(out, info)
+		}
+	}
+	return out, nil
+}
+
+// rest ends a step: it sleeps Rest times the step's duration (or until ctx is done).
+func (c *collection) rest(ctx context.Context) error {
+	if c.pace.Rest > 0 {
+		d := time.Duration(float64(time.Since(c.step)) * c.pace.Rest)
+		t := time.NewTimer(d)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	c.step = time.Now()
+	return nil
+}
+
+// Runner runs collections one at a time, whether the periodic schedule or a request started
+// them. Its fields must be set before the first Run and not changed afterwards.
+type Runner struct {
+	Blobs blob.Collector
+	Refs  Referencer
+	Grace time.Duration
+	Pace  Pace
+	Log   *slog.Logger
+	Now   func() time.Time // nil: time.Now
+
+	mu sync.Mutex
+}
+
+// Run collects garbage now, waiting for a collection already running to finish first.
+func (r *Runner) Run(ctx context.Context) (Result, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now
+	if r.Now != nil {
+		now = r.Now
+	}
+	return CollectPaced(ctx, r.Blobs, r.Refs, r.Grace, now(), r.Log, r.Pace)
 }

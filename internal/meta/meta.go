@@ -17,6 +17,10 @@
 //	remote_stats(item_id INTEGER, origin TEXT, downloads INTEGER, last_downloaded INTEGER,
 //	      last_downloaded_by TEXT)                      PRIMARY KEY(item_id, origin)
 //
+// Lookups that must stay fast with millions of items use indexes: (repo, path, name) for a path
+// and a folder's children, (repo, full path) for deep listings in full-path order, name,
+// sha256/sha1/md5, and props (k, v) for property criteria.
+//
 // items.path is the parent folder ("." at the repository root), items.name the last segment,
 // depth the number of segments (1 at the root). Times are Unix milliseconds (UTC). Folders are
 // stored as rows (folder=1) and created implicitly for every parent of a file.
@@ -84,6 +88,12 @@ type Items interface {
 	Copy(ctx context.Context, srcRepo, srcPath, dstRepo, dstPath, by string, at time.Time) (int, error)
 	// Move is Copy followed by Delete of the source, in one transaction; statistics move along.
 	Move(ctx context.Context, srcRepo, srcPath, dstRepo, dstPath, by string, at time.Time) (int, error)
+	// ListPage returns one page of the listing List would return for dir, in the same order
+	// (full path, byte-wise), holding the items after opt.After, at most opt.Limit of them. The
+	// page starts after opt.After whether or not an item is at that path, so a caller continues
+	// with After set to the Path of the last item it got; a page shorter than Limit is the last.
+	// Errors as List's.
+	ListPage(ctx context.Context, repo, dir string, opt ListOptions) ([]arca.Item, error)
 	// FindByChecksum returns files whose actual checksum of the given kind ("sha256", "sha1" or
 	// "md5") equals value, limited to repos when repos is non-empty.
 	FindByChecksum(ctx context.Context, kind, value string, repos []string) ([]arca.Item, error)
@@ -99,6 +109,44 @@ type Items interface {
 	// repos, and the caller owns the returned slice. Callers that look up many paths in one
 	// list (virtual repositories) should prepare a RepoSet and call FindItemsIn.
 	FindItems(ctx context.Context, repos []string, path string) ([]arca.Item, error)
+}
+
+// ListOptions selects a page of a listing (Items.ListPage).
+type ListOptions struct {
+	// Deep lists every descendant of the folder instead of its children.
+	Deep bool
+	// After is an item path (arca.Item.Path, the repository-relative path): the page holds
+	// only items whose path sorts after it. "" starts at the beginning.
+	After string
+	// Limit is the most items returned; 0 or less: no limit.
+	Limit int
+	// FilesOnly leaves out folders.
+	FilesOnly bool
+	// MaxDepth, with Deep, keeps only items at most MaxDepth levels below the folder (1: its
+	// children); 0 or less: no bound.
+	MaxDepth int
+}
+
+// FilePut is one file of a BulkItems.PutFiles batch: what PutFile takes.
+type FilePut struct {
+	Item  arca.Item
+	Props arca.Properties
+}
+
+// BulkItems is implemented by stores that can write many files in one transaction, for bulk
+// imports (and the scale benchmark's generator). Discover it with a type assertion.
+type BulkItems interface {
+	// PutFiles stores each file as PutFile would, in order, in one transaction: on the first
+	// error nothing of the batch is stored and the error names the file.
+	PutFiles(ctx context.Context, files []FilePut) error
+}
+
+// BatchReferencer is implemented by stores that answer Items.BlobReferenced for many blobs in
+// one query (garbage collection). Discover it with a type assertion.
+type BatchReferencer interface {
+	// BlobsReferenced returns the subset of the given hex sha256 digests that some item
+	// references, as a set. Duplicates and an empty list are not errors.
+	BlobsReferenced(ctx context.Context, sha256s []string) (map[string]bool, error)
 }
 
 // Generations is implemented by stores that can tell when a repository's items changed (the

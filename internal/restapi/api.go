@@ -21,6 +21,7 @@ import (
 	"arca/internal/auth"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/gc"
 	"arca/internal/meta"
 	"arca/internal/repo"
 )
@@ -50,8 +51,15 @@ type API struct {
 	Switches *Switches
 	// Formats are the registered formats; their native protocols are served through Native.
 	Formats *format.Registry
-	Now     func() time.Time
-	Log     *slog.Logger
+	// GC runs a blob garbage collection now, one at a time with the periodic ones.
+	GC  GarbageCollector
+	Now func() time.Time
+	Log *slog.Logger
+}
+
+// GarbageCollector runs a blob garbage collection (gc.Runner).
+type GarbageCollector interface {
+	Run(ctx context.Context) (gc.Result, error)
 }
 
 // RequestState is what the server learns about a request while handling it: its id, the

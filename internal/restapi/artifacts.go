@@ -1,6 +1,7 @@
 package restapi
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"html"
@@ -12,6 +13,7 @@ import (
 	"arca/internal/auth"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/meta"
 	"arca/internal/repo"
 	"arca/internal/repoconfig"
 )
@@ -240,45 +242,95 @@ func (a *API) BrowseRoot(w http.ResponseWriter, r *http.Request) error {
 
 // writeListing writes an HTML index whose anchors' text equals their href.
 func writeListing(w http.ResponseWriter, r *http.Request, title string, names []string) error {
-	title = html.EscapeString(title)
-	var b strings.Builder
-	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html>\n<head><title>Index of %s</title></head>\n<body>\n<h1>Index of %s</h1>\n<pre>", title, title)
+	out, err := startListing(w, r, title)
+	if err != nil || out == nil {
+		return err
+	}
 	for _, name := range names {
-		fmt.Fprintf(&b, "<a href=\"%s\">%s</a>\n", html.EscapeString(escapePath(name)), html.EscapeString(name))
+		if err := out.anchor(name); err != nil {
+			return err
+		}
 	}
-	b.WriteString("</pre>\n</body>\n</html>\n")
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	_, err := w.Write([]byte(b.String()))
-	return err
+	return out.end()
 }
 
 // listFolder answers a folder GET with a simple HTML page of plain anchors whose text equals
-// the href, the form other Artifactory-compatible instances parse (listRemoteFolderItems).
+// the href, the form other Artifactory-compatible instances parse (listRemoteFolderItems),
+// written as it is read from the store; limit and after select a page (listing.go), and "../"
+// heads only the first.
 func (a *API) listFolder(w http.ResponseWriter, r *http.Request, rep repo.Repository, rp repoPath) error {
 	if !rp.Slash && r.Method == http.MethodGet {
 		http.Redirect(w, r, r.URL.EscapedPath()+"/", http.StatusFound)
 		return nil
 	}
-	children, err := rep.List(r.Context(), rp.Path, false)
+	q := query(r)
+	limit, after, err := pageParams(q)
 	if err != nil {
 		return err
 	}
-	var names []string
-	if rp.Path != "" {
-		names = append(names, "../")
+	l, err := newListing(r.Context(), rep, rp.Path, meta.ListOptions{}, after, limit)
+	if err != nil {
+		return err
 	}
-	for _, c := range children {
+	l.linkNext(w, r, a.baseURL(r))
+	out, err := startListing(w, r, rp.Repo+"/"+rp.Path)
+	if err != nil || out == nil {
+		return err
+	}
+	if rp.Path != "" && after == "" {
+		if err := out.anchor("../"); err != nil {
+			return err
+		}
+	}
+	for {
+		c, ok, err := l.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
 		name := c.Name()
 		if c.Folder {
 			name += "/"
 		}
-		names = append(names, name)
+		if err := out.anchor(name); err != nil {
+			return err
+		}
 	}
-	return writeListing(w, r, rp.Repo+"/"+rp.Path, names)
+	return out.end()
+}
+
+// htmlListing writes an HTML index a line at a time, buffered.
+type htmlListing struct {
+	w *bufio.Writer
+}
+
+// startListing writes the headers and the page's head; for a HEAD request it returns nil.
+func startListing(w http.ResponseWriter, r *http.Request, title string) (*htmlListing, error) {
+	title = html.EscapeString(title)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		return nil, nil
+	}
+	out := &htmlListing{w: bufio.NewWriterSize(w, 32<<10)}
+	_, err := fmt.Fprintf(out.w, "<!DOCTYPE html>\n<html>\n<head><title>Index of %s</title></head>\n<body>\n<h1>Index of %s</h1>\n<pre>", title, title)
+	return out, err
+}
+
+// anchor writes one entry whose text equals its href.
+func (h *htmlListing) anchor(name string) error {
+	_, err := fmt.Fprintf(h.w, "<a href=\"%s\">%s</a>\n", html.EscapeString(escapePath(name)), html.EscapeString(name))
+	return err
+}
+
+// end closes the page and flushes it.
+func (h *htmlListing) end() error {
+	if _, err := h.w.WriteString("</pre>\n</body>\n</html>\n"); err != nil {
+		return err
+	}
+	return h.w.Flush()
 }
 
 // Deploy handles PUT /artifactory/{repo}/{path}[;props]: a file (body, or by checksum with

@@ -8,6 +8,7 @@ import (
 
 	"arca"
 	"arca/internal/auth"
+	"arca/internal/meta"
 	"arca/internal/repo"
 )
 
@@ -111,11 +112,7 @@ func (a *API) StorageGet(w http.ResponseWriter, r *http.Request) error {
 	case has(q, "list"):
 		return a.list(w, r, rep, it, q)
 	case it.Folder:
-		children, err := rep.List(ctx, rp.Path, false)
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, folderInfo(base, it, children))
+		return a.folderInfo(w, r, rep, it, q)
 	default:
 		fi := fileInfo(base, it)
 		fi.RemoteURL = remoteURL(rep, stored, it.Path)
@@ -181,52 +178,102 @@ type listFileJSON struct {
 	SHA2         string `json:"sha2,omitempty"`
 }
 
-// list answers ?list[&deep=1][&depth=N][&listFolders=1][&includeRootPath=1].
+// list answers ?list[&deep=1][&depth=N][&listFolders=1][&includeRootPath=1], with the paging
+// parameters limit and after (listing.go); includeRootPath applies to the first page.
 func (a *API) list(w http.ResponseWriter, r *http.Request, rep repo.Repository, it arca.Item, q map[string][]string) error {
 	if !it.Folder {
 		return arca.Errorf(arca.ErrInvalid, "'%s/%s' is a file; ?list needs a folder", it.Repo, it.Path)
 	}
 	deep := flag(q, "deep")
-	depth := -1
+	opt := meta.ListOptions{Deep: deep, FilesOnly: !flag(q, "listFolders")}
 	if d := first(q, "depth"); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil || n < 0 {
 			return arca.Errorf(arca.ErrInvalid, "depth: %q is not a non-negative integer", d)
 		}
-		depth = n
+		if deep {
+			opt.MaxDepth = n
+		}
 	}
-	listFolders := flag(q, "listFolders")
-	items, err := rep.List(r.Context(), it.Path, deep)
+	limit, after, err := pageParams(q)
 	if err != nil {
 		return err
 	}
-	files := []listFileJSON{}
-	if flag(q, "includeRootPath") && listFolders {
-		files = append(files, listFileJSON{URI: "/", LastModified: isoTime(it.Modified), Folder: true})
+	l, err := newListing(r.Context(), rep, it.Path, opt, after, limit)
+	if err != nil {
+		return err
 	}
-	prefixLen := 0
-	if it.Path != "" {
-		prefixLen = len(it.Path) + 1
+	base := a.baseURL(r)
+	next := l.linkNext(w, r, base)
+	out, err := startJSON(w, [][2]any{{"uri", storageURL(base, it.Repo, it.Path)}, {"created", isoTime(a.Now())}}, "files")
+	if err != nil {
+		return err
 	}
-	for _, c := range items {
-		rel := c.Path[prefixLen:]
-		if deep && depth > 0 && strings.Count(rel, "/")+1 > depth {
-			continue
+	if flag(q, "includeRootPath") && !opt.FilesOnly && after == "" {
+		if err := out.elem(listFileJSON{URI: "/", LastModified: isoTime(it.Modified), Folder: true}); err != nil {
+			return err
 		}
-		if c.Folder && !listFolders {
-			continue
+	}
+	for {
+		c, ok, err := l.next()
+		if err != nil {
+			return err
 		}
-		f := listFileJSON{URI: "/" + rel, Size: c.Size, LastModified: isoTime(c.Modified), Folder: c.Folder}
+		if !ok {
+			break
+		}
+		f := listFileJSON{URI: "/" + relPath(it.Path, c.Path), Size: c.Size, LastModified: isoTime(c.Modified), Folder: c.Folder}
 		if !c.Folder {
 			f.SHA1, f.SHA2 = c.Checksums.SHA1, c.Checksums.SHA256
 		} else {
 			f.Size = -1
 		}
-		files = append(files, f)
+		if err := out.elem(f); err != nil {
+			return err
+		}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{
-		"uri": storageURL(a.baseURL(r), it.Repo, it.Path), "created": isoTime(a.Now()), "files": files,
-	})
+	if next != "" {
+		return out.end([2]any{"next", next})
+	}
+	return out.end()
+}
+
+// folderInfo answers the folder info of the storage API: the folder and its children, with the
+// paging parameters limit and after (listing.go).
+func (a *API) folderInfo(w http.ResponseWriter, r *http.Request, rep repo.Repository, it arca.Item, q map[string][]string) error {
+	limit, after, err := pageParams(q)
+	if err != nil {
+		return err
+	}
+	l, err := newListing(r.Context(), rep, it.Path, meta.ListOptions{}, after, limit)
+	if err != nil {
+		return err
+	}
+	base := a.baseURL(r)
+	next := l.linkNext(w, r, base)
+	f := folderInfo(base, it, nil)
+	out, err := startJSON(w, [][2]any{{"uri", f.URI}, {"repo", f.Repo}, {"path", f.Path}, {"created", f.Created},
+		{"createdBy", f.CreatedBy}, {"lastModified", f.LastModified}, {"modifiedBy", f.ModifiedBy},
+		{"lastUpdated", f.LastUpdated}}, "children")
+	if err != nil {
+		return err
+	}
+	for {
+		c, ok, err := l.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		if err := out.elem(childJSON{URI: "/" + c.Name(), Folder: c.Folder}); err != nil {
+			return err
+		}
+	}
+	if next != "" {
+		return out.end([2]any{"next", next})
+	}
+	return out.end()
 }
 
 func first(q map[string][]string, k string) string {

@@ -1,7 +1,9 @@
 package restapi
 
 import (
+	"fmt"
 	"net/http"
+	"time"
 
 	"arca/internal/auth"
 )
@@ -56,4 +58,21 @@ func (a *API) UploadsConfig(w http.ResponseWriter, r *http.Request) error {
 func (a *API) Usage(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// StorageGC handles POST /api/system/storage/gc (admin): runs a blob garbage collection now and
+// answers, once it is done, with a plain-text summary. It deletes only blobs that no item
+// references and that are older than the grace period, as the periodic collection does, and
+// waits for one already running.
+func (a *API) StorageGC(w http.ResponseWriter, r *http.Request) error {
+	if err := a.requireAdmin(r); err != nil {
+		return err
+	}
+	begin := time.Now()
+	res, err := a.GC.Run(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeText(w, http.StatusOK, fmt.Sprintf("Garbage collection finished: %d blobs scanned, %d deleted, %d bytes freed in %v\n",
+		res.Scanned, res.Deleted, res.Freed, time.Since(begin).Round(time.Millisecond)))
 }

@@ -22,6 +22,7 @@ func (s *Server) routes(mux *http.ServeMux, a *restapi.API) {
 	mux.Handle("GET /artifactory/api/system/service_id", h(a.ServiceID))
 	mux.Handle("GET /artifactory/api/system/licenses", h(a.Licenses))
 	mux.Handle("POST /artifactory/api/system/usage", h(a.Usage))
+	mux.Handle("POST /artifactory/api/system/storage/gc", h(a.StorageGC))
 	mux.Handle("GET /artifactory/api/v1/uploads/config", h(a.UploadsConfig))
 	mux.Handle("GET /artifactory/api/system/configuration", h(a.GetConfiguration))
 	mux.Handle("PATCH /artifactory/api/system/configuration", h(a.PatchConfiguration))

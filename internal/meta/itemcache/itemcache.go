@@ -158,3 +158,22 @@ func (s *Store) Move(ctx context.Context, srcRepo, srcPath, dstRepo, dstPath, by
 	defer s.invalidate(dstRepo)
 	return s.Store.Move(ctx, srcRepo, srcPath, dstRepo, dstPath, by, at)
 }
+
+// BlobsReferenced implements meta.BatchReferencer: the inner store's answer when it has one,
+// else one BlobReferenced per digest. Nothing is cached.
+func (s *Store) BlobsReferenced(ctx context.Context, sha256s []string) (map[string]bool, error) {
+	if b, ok := s.Store.(meta.BatchReferencer); ok {
+		return b.BlobsReferenced(ctx, sha256s)
+	}
+	out := map[string]bool{}
+	for _, d := range sha256s {
+		used, err := s.Store.BlobReferenced(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		if used {
+			out[d] = true
+		}
+	}
+	return out, nil
+}

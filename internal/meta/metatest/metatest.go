@@ -1,7 +1,7 @@
 // Package metatest is the conformance suite of meta.Store: every implementation runs Run from
 // its own test, and the suite holds the contract the doc comments of package meta state.
 //
-// Subtests are grouped by role (Repos, Items, FindItems, CopyMove, Props, Stats, Search, Users,
+// Subtests are grouped by role (Repos, Items, List, ListPage, Bulk, FindItems, CopyMove, Props, Stats, Search, Users,
 // Tokens, Settings, Concurrency) and each opens its own store, so they can be run singly with
 // -run.
 package metatest
@@ -27,6 +27,8 @@ func Run(t *testing.T, open func(t *testing.T) meta.Store) {
 	t.Run("Repos", h.repos)
 	t.Run("Items", h.itemsTests)
 	t.Run("List", h.list)
+	t.Run("ListPage", h.listPage)
+	t.Run("Bulk", h.bulk)
 	t.Run("Delete", h.delete)
 	t.Run("Checksums", h.checksums)
 	t.Run("FindItems", h.findItems)

@@ -23,23 +23,14 @@ const defaultOrder = "i.repo, i.path, i.name"
 // (0 returns no rows). The statement binds only the compiled arguments, with the engine's own
 // placeholders, so it is not rebound.
 func (s *Store) Search(ctx context.Context, q *aql.Query, withProps, withStats bool) ([]meta.Row, error) {
-	c, err := aql.Compile(q, s.d.AQL())
+	stmt, args, err := s.searchSQL(q)
 	if err != nil {
 		return nil, err
 	}
-	where := c.Where
-	if where == "" {
-		where = "1=1"
-	}
-	order := defaultOrder
-	if c.OrderBy != "" {
-		order = c.OrderBy + ", " + defaultOrder
-	}
-	stmt := "SELECT " + itemCols + " FROM items i WHERE " + where + " ORDER BY " + order + s.d.LimitOffset(q.Limit, q.Offset)
 
 	var out []meta.Row
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, stmt, c.Args...)
+		rows, err := tx.QueryContext(ctx, stmt, args...)
 		if err != nil {
 			return fmt.Errorf("meta: search: %w", err)
 		}
@@ -85,4 +76,21 @@ func (s *Store) Search(ctx context.Context, q *aql.Query, withProps, withStats b
 		return nil, err
 	}
 	return out, nil
+}
+
+// searchSQL is Search's statement for q and its arguments.
+func (s *Store) searchSQL(q *aql.Query) (string, []any, error) {
+	c, err := aql.Compile(q, s.d.AQL())
+	if err != nil {
+		return "", nil, err
+	}
+	where := c.Where
+	if where == "" {
+		where = "1=1"
+	}
+	order := defaultOrder
+	if c.OrderBy != "" {
+		order = c.OrderBy + ", " + defaultOrder
+	}
+	return "SELECT " + itemCols + " FROM items i WHERE " + where + " ORDER BY " + order + s.d.LimitOffset(q.Limit, q.Offset), c.Args, nil
 }

@@ -47,6 +47,7 @@ type Option func(*options)
 type options struct {
 	readConns   int
 	busyTimeout time.Duration
+	noOptimize  bool // tests that install planner statistics of their own
 }
 
 // WithReadConns sets the size of the read pool (default 8, at least 1).
@@ -90,9 +91,21 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 		s.Close()
 		return nil, err
 	}
+	// Give the planner statistics for every table that lacks them or whose size changed a lot
+	// (0x10000: all tables, not only those this connection used). SQLite bounds the sampling
+	// (analysis_limit), so this costs milliseconds on a database of millions of items; without
+	// statistics the planner may walk a repository's whole index for a lookup by name.
+	if !o.noOptimize {
+		if _, err := w.ExecContext(ctx, "PRAGMA optimize=0x10002"); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("sqlite: optimize: %w", err)
+		}
+	}
 
-	// Readers map the file (reads without a syscall per page) and keep a larger page cache.
-	r, err := sql.Open("sqlite", path+"?"+common+"&_pragma=mmap_size(268435456)&_pragma=cache_size(-8000)&_query_only=1")
+	// Readers map the file (reads without a syscall per page; up to 2 GiB, SQLite's default
+	// ceiling, so that the indexes of millions of items stay mapped) and keep a larger page
+	// cache.
+	r, err := sql.Open("sqlite", path+"?"+common+"&_pragma=mmap_size(2147418112)&_pragma=cache_size(-8000)&_query_only=1")
 	if err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: open readers: %w", err)
