@@ -49,6 +49,8 @@ type Result struct {
 type Pace struct {
 	Batch int     // blobs per step (0: 32; a step's reference query runs without yielding)
 	Rest  float64 // rest after a step, relative to its duration (0: 1, at most half the time busy; < 0: none)
+	// Sleep rests for d or until ctx is done (then it returns ctx's error); nil: a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // BatchReferencer is an optional capability of a Referencer: answer for many blobs in one
@@ -207,16 +209,28 @@ func (c *collection) unreferenced(ctx context.Context, infos []blob.Info) ([]blo
 func (c *collection) rest(ctx context.Context) error {
 	if c.pace.Rest > 0 {
 		d := time.Duration(float64(time.Since(c.step)) * c.pace.Rest)
-		t := time.NewTimer(d)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		sleep := c.pace.Sleep
+		if sleep == nil {
+			sleep = sleepCtx
+		}
+		if err := sleep(ctx, d); err != nil {
+			return err
 		}
 	}
 	c.step = time.Now()
 	return nil
+}
+
+// sleepCtx sleeps for d or until ctx is done.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // Runner runs collections one at a time, whether the periodic schedule or a request started

@@ -78,13 +78,21 @@ func TestCollectRests(t *testing.T) {
 	}
 	f, r := newFixture(t, specs)
 	slow(r)
-	begin := time.Now()
-	if _, err := gc.CollectPaced(context.Background(), f.s, r, grace, f.now, nil, gc.Pace{Batch: 1}); err != nil {
+	var rests []time.Duration
+	record := func(_ context.Context, d time.Duration) error { rests = append(rests, d); return nil }
+	if _, err := gc.CollectPaced(context.Background(), f.s, r, grace, f.now, nil, gc.Pace{Batch: 1, Sleep: record}); err != nil {
 		t.Fatal(err)
 	}
-	// 4 questions of 20 ms each, each step followed by a rest of about as long.
-	if took := time.Since(begin); took < 140*time.Millisecond {
-		t.Errorf("paced collection took %v, want at least about 160ms (work 80ms + rests)", took)
+	// 4 questions (2 blobs, asked before and again before deleting), one per step, each of which
+	// takes at least 20 ms: every such step is followed by a rest at least as long (Rest 1).
+	long := 0
+	for _, d := range rests {
+		if d >= 20*time.Millisecond {
+			long++
+		}
+	}
+	if long < 4 {
+		t.Errorf("rests %v: want at least 4 of >= 20ms, one after each slow step", rests)
 	}
 	f, r = newFixture(t, specs)
 	slow(r)
