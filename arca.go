@@ -123,12 +123,14 @@ type Stats struct {
 	RemoteLastDownloadedBy string
 }
 
-// Download is one counted download, as recorded by the statistics pipeline.
+// Download is a counted download, as recorded by the statistics pipeline: Count downloads
+// of one item (0 counts as 1), the latest of them by By at At.
 type Download struct {
-	Repo string
-	Path string
-	By   string
-	At   time.Time
+	Repo  string
+	Path  string
+	By    string
+	At    time.Time
+	Count int64
 }
 
 // User is an account. PasswordHash is a bcrypt hash; it never leaves the server.

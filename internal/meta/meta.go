@@ -176,8 +176,8 @@ type Props interface {
 
 // Stats stores download statistics.
 type Stats interface {
-	// AddDownloads records a batch of downloads in one transaction. Downloads of items that no
-	// longer exist are dropped silently.
+	// AddDownloads records a batch of downloads in one transaction; each record counts
+	// max(Count, 1) downloads. Downloads of items that no longer exist are dropped silently.
 	AddDownloads(ctx context.Context, ds []arca.Download) error
 	// AddRemoteDownloads adds downloads reported by a smart remote downstream from origin.
 	AddRemoteDownloads(ctx context.Context, repo, path, origin string, count int64, last time.Time, by string) error

@@ -56,6 +56,14 @@ func (h harness) stats(t *testing.T) {
 		}))
 		check("f1", arca.Stats{DownloadCount: 4, LastDownloaded: at(9), LastDownloadedBy: "a"})
 		check("d/f2", arca.Stats{DownloadCount: 2, LastDownloaded: at(8), LastDownloadedBy: "new"})
+		// A record with a Count stands for that many downloads (0 and 1 for one).
+		must(t, "AddDownloads", st.AddDownloads(ctx, []arca.Download{
+			{Repo: "r1", Path: "f1", By: "many", At: at(10), Count: 40},
+			{Repo: "r1", Path: "f1", By: "one", At: at(2), Count: 1},
+			{Repo: "r1", Path: "d/f2", By: "zero", At: at(3), Count: 0},
+		}))
+		check("f1", arca.Stats{DownloadCount: 45, LastDownloaded: at(10), LastDownloadedBy: "many"})
+		check("d/f2", arca.Stats{DownloadCount: 3, LastDownloaded: at(8), LastDownloadedBy: "new"})
 	})
 
 	t.Run("UnusedFiles", func(t *testing.T) {

@@ -35,7 +35,7 @@ func (s *Store) AddDownloads(ctx context.Context, ds []arca.Download) error {
 			sums[k] = a
 			order = append(order, k)
 		}
-		a.n++
+		a.n += max(d.Count, 1)
 		if !d.At.Before(a.at) {
 			a.at, a.by = d.At, d.By
 		}
