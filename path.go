@@ -13,10 +13,10 @@ func CleanPath(p string) (string, error) {
 	if len(p) > 4096 {
 		return "", Errorf(ErrInvalid, "path is longer than 4096 bytes")
 	}
-	var b strings.Builder
-	b.Grow(len(p))
+	clean := true // no empty segment: p is its own clean form (no copy: the download hot path)
 	for seg := range strings.SplitSeq(p, "/") {
 		if seg == "" {
+			clean = false
 			continue
 		}
 		if seg == "." || seg == ".." {
@@ -30,6 +30,16 @@ func CleanPath(p string) (string, error) {
 			if c == '\\' {
 				return "", Errorf(ErrInvalid, "path %q contains a backslash", p)
 			}
+		}
+	}
+	if clean || p == "" {
+		return p, nil
+	}
+	var b strings.Builder
+	b.Grow(len(p))
+	for seg := range strings.SplitSeq(p, "/") {
+		if seg == "" {
+			continue
 		}
 		if b.Len() > 0 {
 			b.WriteByte('/')

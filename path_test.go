@@ -15,6 +15,8 @@ func TestCleanPath(t *testing.T) {
 		{"/", "", false},
 		{"a/b/c.jar", "a/b/c.jar", false},
 		{"/a//b/", "a/b", false},
+		{"a/b/", "a/b", false},
+		{"//", "", false},
 		{"a/./b", "", true},
 		{"a/../b", "", true},
 		{"..", "", true},

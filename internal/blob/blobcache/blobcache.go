@@ -10,7 +10,6 @@
 package blobcache
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -39,16 +38,11 @@ func New(inner blob.Store, maxBlob, capacity int64) *Store {
 		Cost: func(_ string, b []byte) int64 { return int64(len(b)) }})}
 }
 
-// memFile is a cached blob opened for reading.
-type memFile struct{ *bytes.Reader }
-
-func (memFile) Close() error { return nil }
-
 // Open implements blob.Reader: from memory when cached, else from the inner store, caching the
 // content when the blob is small.
 func (s *Store) Open(ctx context.Context, digest string) (blob.File, error) {
 	if b, ok := s.data.Get(digest); ok {
-		return memFile{bytes.NewReader(b)}, nil
+		return blob.BytesFile(b), nil
 	}
 	f, err := s.Store.Open(ctx, digest)
 	if err != nil {
@@ -75,7 +69,7 @@ func (s *Store) Open(ctx context.Context, digest string) (blob.File, error) {
 		return nil, err
 	}
 	s.data.Put(digest, b)
-	return memFile{bytes.NewReader(b)}, nil
+	return blob.BytesFile(b), nil
 }
 
 // Delete implements blob.Collector and drops the cached copy.
