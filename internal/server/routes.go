@@ -2,7 +2,6 @@ package server
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 
 	"arca/internal/format"
@@ -14,7 +13,7 @@ import (
 //
 // Every pattern names its method: a method-less pattern would conflict with the catch-all
 // repository routes under net/http.ServeMux's precedence rules.
-func (s *Server) routes(mux *http.ServeMux, a *restapi.API) {
+func (s *Server) routes(mux *router, a *restapi.API) {
 	h := s.handle
 	// System.
 	mux.Handle("GET /artifactory/api/system/ping", h(a.Ping))
@@ -80,7 +79,7 @@ func (s *Server) routes(mux *http.ServeMux, a *restapi.API) {
 // /artifactory/api/<type>/{repo}/{path...} and the routes it declares (format.Router). Formats
 // are registered in one list (internal/app); nothing here names one. A pattern declared twice
 // panics with both formats named, at start-up.
-func (s *Server) formatRoutes(mux *http.ServeMux, a *restapi.API) {
+func (s *Server) formatRoutes(mux *router, a *restapi.API) {
 	owner := map[string]string{}
 	mount := func(f format.Format, pattern string, h restapi.Handler, ew format.ErrorWriter) {
 		if prev, dup := owner[pattern]; dup {

@@ -37,9 +37,10 @@ type Options struct {
 func New(api *restapi.API, authn *auth.Authenticator, log *slog.Logger, opt Options) *Server {
 	s := &Server{api: api, authn: authn, log: log, logRequests: opt.LogRequests}
 	s.buffers.New = func() any { b := make([]byte, 32<<10); return &b }
-	mux := http.NewServeMux()
-	s.routes(mux, api)
-	s.handler = s.recover(s.requestLog(s.headers(s.authenticate(mux))))
+	rt := newRouter()
+	s.routes(rt, api)
+	rt.check()
+	s.handler = s.recover(s.requestLog(s.headers(s.authenticate(rt))))
 	return s
 }
 
