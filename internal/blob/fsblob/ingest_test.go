@@ -250,3 +250,45 @@ func assertNoBlobs(t *testing.T, s *fsblob.Store) {
 		t.Errorf("temp files left: %v", tmp)
 	}
 }
+
+// A blob past the background-fsync step (64 MiB) commits with its content intact, and a
+// cancelled one leaves nothing, whichever way the background fsync is at the time.
+func TestIngestPastSyncStep(t *testing.T) {
+	data := randomBytes(64<<20 + 3*chunk + 11)
+	for _, procs := range []int{1, 2} {
+		t.Run(fmt.Sprint("procs", procs), func(t *testing.T) {
+			withProcs(t, procs)
+			s := newStore(t)
+			ctx := context.Background()
+			w, err := s.Create(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer w.Cancel()
+			if _, err := io.Copy(w, &oddReader{b: data}); err != nil {
+				t.Fatal(err)
+			}
+			want := arca.ChecksumsOf(data)
+			if _, err := w.Commit(ctx, want); err != nil {
+				t.Fatalf("Commit: %v", err)
+			}
+			if got := read(t, s, want.SHA256); !bytes.Equal(got, data) {
+				t.Errorf("stored content differs")
+			}
+
+			w, err = s.Create(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := io.Copy(w, bytes.NewReader(data[:64<<20+1])); err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Cancel(); err != nil {
+				t.Errorf("Cancel: %v", err)
+			}
+			if tmp := tempFiles(t, s); len(tmp) != 0 {
+				t.Errorf("temp files left: %v", tmp)
+			}
+		})
+	}
+}

@@ -274,6 +274,7 @@ func (w *writer) commit(ctx context.Context, want arca.Checksums) (blob.Info, er
 	if err := ctx.Err(); err != nil {
 		return blob.Info{}, fmt.Errorf("fsblob: commit: %w", err)
 	}
+	w.out.wait()
 	if err := w.f.Sync(); err != nil {
 		return blob.Info{}, fmt.Errorf("fsblob: commit: %w", err)
 	}
