@@ -71,7 +71,10 @@ want_sha256=$(sha256sum <"$file" | cut -d' ' -f1)
 
 # ---------------------------------------------------------------- helpers
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { # of the arguments, with as many decimals as they have
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1; if (match($1, /\.[0-9]+$/)) d = RLENGTH - 1 }
+		END { if (NR % 2) print v[(NR + 1) / 2]; else printf("%." d + 0 "f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
 minmax() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s–%s", lo, hi }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' /proc/"$1"/status 2>/dev/null || echo 0; }
