@@ -43,7 +43,9 @@
 //	                    a read pool); metatest is the conformance suite every backend runs;
 //	                    itemcache is a decorator caching item lookups by repository generation.
 //	   internal/blob    Store: content-addressed by SHA-256 (SHA-1 and MD5 in the same pass);
-//	                    fsblob writes temp file → fsync → rename; blobtest is the conformance
+//	                    fsblob writes temp file → fsync → rename, ingesting through a few
+//	                    reusable 1 MiB chunks (constant memory; MD5 on a second goroutine
+//	                    when there are two CPUs); blobtest is the conformance
 //	                    suite; blobcache keeps small blobs in memory; internal/gc collects
 //	                    unreferenced blobs after a grace period.
 //

@@ -49,6 +49,10 @@ type Store struct {
 	// DeleteIfOlder, so garbage collection never deletes a blob that a commit has just
 	// claimed. It is held only for a few metadata system calls.
 	mu sync.Mutex
+
+	// chunks recycles the writers' buffers (*chunk of chunkSize bytes), so that uploads do not
+	// allocate a megabyte each.
+	chunks sync.Pool
 }
 
 var _ blob.Store = (*Store)(nil)
@@ -68,12 +72,20 @@ func New(root string) (*Store, error) {
 		blobDir: filepath.Join(abs, blobDirName),
 		tmpDir:  filepath.Join(abs, tmpDirName),
 	}
+	s.chunks.New = func() any { return &chunk{data: make([]byte, chunkSize)} }
 	for _, d := range []string{s.blobDir, s.tmpDir} {
 		if err := os.MkdirAll(d, dirPerm); err != nil {
 			return nil, fmt.Errorf("fsblob: %w", err)
 		}
 	}
 	return s, nil
+}
+
+func (s *Store) getChunk() *chunk { return s.chunks.Get().(*chunk) }
+
+func (s *Store) putChunk(c *chunk) {
+	c.n = 0
+	s.chunks.Put(c)
 }
 
 // Root returns the absolute root directory of the store.

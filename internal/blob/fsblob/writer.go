@@ -1,7 +1,6 @@
 package fsblob
 
 import (
-	"bufio"
 	"context"
 	"crypto/md5"
 	"crypto/sha1"
@@ -10,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -20,26 +21,34 @@ import (
 	"arca/internal/blob"
 )
 
-// bufSize is the write buffer in front of the temp file: large enough that small writes from
-// an HTTP body cost one write(2) per 128 KiB, small enough to keep per-upload memory modest.
-// Writes of at least this size go to the file directly.
-const bufSize = 128 << 10
+const (
+	// chunkSize is the unit of an ingest: bytes are gathered into chunks of this size, and each
+	// full chunk is hashed and written while the next one fills. Large enough that the hand-off
+	// to the sinks costs nothing measurable, small enough that a chunk's pieces stay in cache
+	// from one hash to the next (see fanout).
+	chunkSize = 1 << 20
+	// ringSize is the number of chunks an upload of more than one chunk circulates: one being
+	// filled from the request while the sinks work on the others. It bounds an upload's
+	// buffer memory to ringSize*chunkSize, whatever the blob's size.
+	ringSize = 4
+)
 
-// writer is the blob.Writer of a Store. Every byte is hashed as it is accepted, so Sums is
-// exact at any time without flushing; only the file writes are buffered.
+// writer is the blob.Writer of a Store.
+//
+// Bytes are gathered into a chunk. A blob that fits in one chunk is hashed and written at
+// Commit: one write(2). When a chunk fills, the writer starts a fanout and hands it each chunk;
+// with several CPUs MD5 is then computed on its own goroutine while this one reads, computes
+// SHA-256 and SHA-1 and writes the file (see send). A sink's error (the file write's) surfaces
+// at the next Write, ReadFrom, Sums or Commit.
 type writer struct {
 	s    *Store
 	f    *os.File
-	buf  *bufio.Writer
+	out  fileSink
 	size int64
 
 	sha256, sha1, md5 hash.Hash
-	// md5Work feeds large writes to a goroutine that hashes MD5 while this one hashes SHA-256
-	// and SHA-1 and writes the file: MD5 is the slowest of the three (no CPU instructions for
-	// it), so the pass runs at MD5's speed instead of the sum of all three. Started lazily,
-	// stopped by Commit/Cancel.
-	md5Work chan []byte
-	md5Done chan struct{}
+	cur               *chunk  // the chunk being filled; nil when none
+	fan               *fanout // nil until the first full chunk
 
 	err    error // first write error; the writer is unusable after it
 	closed bool  // f is closed
@@ -47,12 +56,13 @@ type writer struct {
 }
 
 var _ blob.Writer = (*writer)(nil)
+var _ io.ReaderFrom = (*writer)(nil)
 
 func newWriter(s *Store, f *os.File) *writer {
 	return &writer{
 		s:      s,
 		f:      f,
-		buf:    bufio.NewWriterSize(f, bufSize),
+		out:    fileSink{f: f},
 		sha256: sha256.New(),
 		sha1:   sha1.New(),
 		md5:    md5.New(),
@@ -61,63 +71,171 @@ func newWriter(s *Store, f *os.File) *writer {
 
 // Write appends p to the blob. After a failed write, or after Commit or Cancel, it fails.
 func (w *writer) Write(p []byte) (int, error) {
-	if w.done {
-		return 0, errors.New("fsblob: write after commit or cancel")
-	}
-	if w.err != nil {
-		return 0, w.err
-	}
-	n, err := w.buf.Write(p)
-	// Hashes never fail; hash exactly what the file accepted.
-	if n >= parallelMin {
-		w.startMD5()
-		w.md5Work <- p[:n]
-		w.sha256.Write(p[:n])
-		w.sha1.Write(p[:n])
-		<-w.md5Done // p is the caller's: done with it before returning
-	} else {
-		w.sha256.Write(p[:n])
-		w.sha1.Write(p[:n])
-		w.md5.Write(p[:n])
-	}
-	w.size += int64(n)
-	if err != nil {
-		w.err = fmt.Errorf("fsblob: write: %w", err)
-		return n, w.err
+	var n int
+	for len(p) > 0 {
+		if err := w.ready(); err != nil {
+			return n, err
+		}
+		k := copy(w.cur.data[w.cur.n:], p)
+		w.cur.n += k
+		w.size += int64(k)
+		n += k
+		p = p[k:]
+		if w.cur.n == len(w.cur.data) {
+			w.send()
+		}
 	}
 	return n, nil
 }
 
-// parallelMin is the write size from which MD5 is hashed on the worker goroutine; below it the
-// hand-off costs more than it saves.
-const parallelMin = 16 << 10
-
-func (w *writer) startMD5() {
-	if w.md5Work != nil {
-		return
-	}
-	w.md5Work, w.md5Done = make(chan []byte), make(chan struct{})
-	go func(h hash.Hash, work <-chan []byte, done chan<- struct{}) {
-		for b := range work {
-			h.Write(b)
-			done <- struct{}{}
+// ReadFrom appends everything r yields until io.EOF, reading straight into the chunks (so
+// io.Copy from a request body makes chunk-sized reads and no extra copy). An error from r is
+// returned as it is; the blob then holds the bytes read before it.
+func (w *writer) ReadFrom(r io.Reader) (int64, error) {
+	var n int64
+	for {
+		if err := w.ready(); err != nil {
+			return n, err
 		}
-	}(w.md5, w.md5Work, w.md5Done)
+		k, err := r.Read(w.cur.data[w.cur.n:])
+		w.cur.n += k
+		w.size += int64(k)
+		n += int64(k)
+		if w.cur.n == len(w.cur.data) {
+			w.send()
+		}
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
 }
 
-// stopMD5 ends the MD5 goroutine (no write is in flight: Write waits for its hash).
-func (w *writer) stopMD5() {
-	if w.md5Work != nil {
-		close(w.md5Work)
-		w.md5Work = nil
+// ready makes sure w.cur is a chunk with room, and fails when the writer cannot take bytes.
+func (w *writer) ready() error {
+	if w.done {
+		return errors.New("fsblob: write after commit or cancel")
+	}
+	if w.err == nil && w.fan != nil {
+		if err := w.fan.errNow(); err != nil {
+			w.err = fmt.Errorf("fsblob: write: %w", err)
+		}
+	}
+	if w.err != nil {
+		return w.err
+	}
+	if w.cur == nil {
+		if w.fan != nil {
+			w.cur = w.fan.get()
+		} else {
+			w.cur = w.s.getChunk()
+		}
+	}
+	return nil
+}
+
+// send hands the current chunk on: to the fanout, started now if the chunk is full; inline
+// (hashed and written on this goroutine) if the blob so far fits in this one chunk.
+func (w *writer) send() {
+	c := w.cur
+	w.cur = nil
+	if c == nil {
+		return
+	}
+	if w.fan == nil && c.n < len(c.data) {
+		w.inline(c)
+		c.n = 0
+		w.s.putChunk(c)
+		return
+	}
+	if w.fan == nil {
+		ring := make([]*chunk, 0, ringSize-1)
+		for range ringSize - 1 {
+			ring = append(ring, w.s.getChunk())
+		}
+		// c joins the ring: it is in circulation from now on. On one CPU everything runs
+		// on this goroutine (see fanout for why); with more, MD5, the slowest of the three
+		// hashes, gets its own, so the ingest runs at MD5's speed instead of the sum of all.
+		inline := []func([]byte) error{hashSink(w.sha256), hashSink(w.sha1), w.out.write}
+		var async []func([]byte) error
+		if runtime.GOMAXPROCS(0) > 1 {
+			async = append(async, hashSink(w.md5))
+		} else {
+			inline = append(inline, hashSink(w.md5))
+		}
+		w.fan = newFanout(ring, 1, inline, async...)
+	}
+	w.fan.put(c)
+}
+
+func (w *writer) inline(c *chunk) {
+	b := c.data[:c.n]
+	if len(b) == 0 || w.err != nil {
+		return
+	}
+	w.sha256.Write(b)
+	w.sha1.Write(b)
+	w.md5.Write(b)
+	if err := w.out.write(b); err != nil {
+		w.err = fmt.Errorf("fsblob: write: %w", err)
+	}
+}
+
+func hashSink(h hash.Hash) func([]byte) error {
+	return func(b []byte) error {
+		h.Write(b) // never fails
+		return nil
+	}
+}
+
+// drain hands on the partly filled chunk and waits until every byte accepted so far is hashed
+// and written; it records a sink's error in w.err.
+func (w *writer) drain() {
+	w.send()
+	if w.fan == nil {
+		return
+	}
+	if err := w.fan.wait(); err != nil && w.err == nil {
+		w.err = fmt.Errorf("fsblob: write: %w", err)
+	}
+}
+
+// stop ends the fanout's goroutines, if any, and returns every chunk to the store's pool.
+func (w *writer) stop() {
+	if w.cur != nil {
+		c := w.cur
+		w.cur = nil
+		if w.fan != nil {
+			w.fan.release(c)
+		} else {
+			c.n = 0
+			w.s.putChunk(c)
+		}
+	}
+	if w.fan == nil {
+		return
+	}
+	chunks, err := w.fan.close()
+	w.fan = nil
+	if err != nil && w.err == nil {
+		w.err = fmt.Errorf("fsblob: write: %w", err)
+	}
+	for _, c := range chunks {
+		w.s.putChunk(c)
 	}
 }
 
 // Size returns the number of bytes written so far.
 func (w *writer) Size() int64 { return w.size }
 
-// Sums returns the checksums of the bytes written so far.
+// Sums returns the checksums of the bytes written so far. Before Commit it waits until they
+// are all hashed (and, should a chunk still be filling, hands it on first).
 func (w *writer) Sums() arca.Checksums {
+	if !w.done {
+		w.drain()
+	}
 	return arca.Checksums{
 		SHA256: hex.EncodeToString(w.sha256.Sum(nil)),
 		SHA1:   hex.EncodeToString(w.sha1.Sum(nil)),
@@ -134,7 +252,8 @@ func (w *writer) Commit(ctx context.Context, want arca.Checksums) (blob.Info, er
 	if w.done {
 		return blob.Info{}, errors.New("fsblob: commit after commit or cancel")
 	}
-	w.stopMD5()
+	w.send()
+	w.stop()
 	info, err := w.commit(ctx, want)
 	if err != nil {
 		w.discard()
@@ -148,9 +267,6 @@ func (w *writer) commit(ctx context.Context, want arca.Checksums) (blob.Info, er
 	if w.err != nil {
 		return blob.Info{}, w.err
 	}
-	if err := w.buf.Flush(); err != nil {
-		return blob.Info{}, fmt.Errorf("fsblob: commit: %w", err)
-	}
 	sums := w.Sums()
 	if err := verify(want, sums); err != nil {
 		return blob.Info{}, err
@@ -158,6 +274,7 @@ func (w *writer) commit(ctx context.Context, want arca.Checksums) (blob.Info, er
 	if err := ctx.Err(); err != nil {
 		return blob.Info{}, fmt.Errorf("fsblob: commit: %w", err)
 	}
+	w.out.wait()
 	if err := w.f.Sync(); err != nil {
 		return blob.Info{}, fmt.Errorf("fsblob: commit: %w", err)
 	}
@@ -183,7 +300,7 @@ func (w *writer) Cancel() error {
 
 // discard closes and removes the temp file and marks the writer done.
 func (w *writer) discard() error {
-	w.stopMD5()
+	w.stop()
 	w.done = true
 	var errs []error
 	if !w.closed {
