@@ -65,9 +65,15 @@ file=$TMP/upload.bin
 say "writing $bytes random bytes to $file ..."
 head -c "$bytes" /dev/urandom >"$file" || die "could not write $file"
 [[ $(stat -c %s "$file") == "$bytes" ]] || die "$file has the wrong size"
-want_sha1=$(sha1sum <"$file" | cut -d' ' -f1)
-want_md5=$(md5sum <"$file" | cut -d' ' -f1)
-want_sha256=$(sha256sum <"$file" | cut -d' ' -f1)
+# new_content ROUND: make the file a new artifact for this round (its first 16 bytes spell the
+# round) and compute its checksums. Re-sending the same bytes would measure, besides the upload,
+# the removal of the duplicate's temp file (a 1 GiB unlink) inside the PUT.
+new_content() {
+	printf '%016d' "$1" | dd of="$file" bs=16 count=1 conv=notrunc status=none || die "could not rewrite $file"
+	want_sha1=$(sha1sum <"$file" | cut -d' ' -f1)
+	want_md5=$(md5sum <"$file" | cut -d' ' -f1)
+	want_sha256=$(sha256sum <"$file" | cut -d' ' -f1)
+}
 
 # ---------------------------------------------------------------- helpers
 CLK_TCK=$(getconf CLK_TCK 2>/dev/null || echo 100)
@@ -110,6 +116,7 @@ bad_sums=0
 
 busy_before=$(busy_pct)
 for ((round = 1; round <= ROUNDS; round++)); do
+	new_content "$round"
 	# (a) the baseline, on arca's CPUs (and, when pinned, also on all CPUs, for reference).
 	say "round $round/$ROUNDS: baseline ..."
 	run_bg "${srv[@]}" "$TMP/hashbase" -file "$file" >"$TMP/base.out" || die "hashbase failed"
@@ -127,6 +134,9 @@ for ((round = 1; round <= ROUNDS; round++)); do
 
 	# (b) the upload.
 	say "round $round/$ROUNDS: PUT ..."
+	# Every round starts with a clean page cache: the previous round's gigabyte may still be on
+	# its way to a virtual disk, and its writeback would stall this round's fsync.
+	sync
 	sleep 0.5 # let the runtime settle after the previous round
 	idle=$(rss_kib "$arca_pid")
 	rss_idle+=("$idle")
