@@ -146,7 +146,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 
 	a.repos = repos
 	anonymous := switches.Anonymous.Load
-	authn := auth.NewAuthenticator(store, tokens, anonymous, time.Now)
+	authn := auth.NewAuthenticator(store, tokens, anonymous, nil)
 	collector := &gc.Runner{Blobs: blobs, Refs: store, Grace: gcGrace, Log: log}
 	downloads := repo.NewDownloads(store, log)
 	downloads.Listen(repos.Downloaded)

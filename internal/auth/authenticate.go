@@ -65,12 +65,13 @@ type Authenticator struct {
 }
 
 // NewAuthenticator returns an Authenticator. tokens may be nil (no token is then accepted);
-// anonymousEnabled is asked per request (nil: never); now is the clock of the caches (nil:
-// time.Now).
+// anonymousEnabled is asked per request (nil: never); now is the clock of the caches (nil: the
+// real time, read from the cheaper monotonic clock).
 func NewAuthenticator(users meta.Users, tokens *TokenService, anonymousEnabled func() bool, now func() time.Time) *Authenticator {
 	if anonymousEnabled == nil {
 		anonymousEnabled = func() bool { return false }
 	}
+	cacheClock := now // nil: the caches' own, cheaper, monotonic clock
 	if now == nil {
 		now = time.Now
 	}
@@ -79,9 +80,9 @@ func NewAuthenticator(users meta.Users, tokens *TokenService, anonymousEnabled f
 		tokens:           tokens,
 		anonymousEnabled: anonymousEnabled,
 		now:              now,
-		passwords:        newTTLCache[[sha256.Size]byte, Principal](passwordCacheSize, passwordCacheTTL, now),
-		headers:          newTTLCache[[sha256.Size]byte, Principal](passwordCacheSize, passwordCacheTTL, now),
-		accounts:         newTTLCache[string, Principal](accountCacheSize, accountCacheTTL, now),
+		passwords:        newTTLCache[[sha256.Size]byte, Principal](passwordCacheSize, passwordCacheTTL, cacheClock),
+		headers:          newTTLCache[[sha256.Size]byte, Principal](passwordCacheSize, passwordCacheTTL, cacheClock),
+		accounts:         newTTLCache[string, Principal](accountCacheSize, accountCacheTTL, cacheClock),
 	}
 }
 

@@ -103,7 +103,11 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 		rec recorder
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		logging := s.logRequests || s.log.Enabled(r.Context(), slog.LevelDebug)
+		var start time.Time
+		if logging { // a clock read is ~50 ns on a VM: only when the line is written
+			start = time.Now()
+		}
 		x := &exchange{
 			st:  restapi.RequestState{ID: r.Header.Get("X-Request-Id"), Seq: seq.Add(1), Prefix: prefix, Authz: s.api.Authz},
 			rec: recorder{ResponseWriter: w, buffers: &s.buffers},
@@ -114,7 +118,7 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 		}
 		r = r.WithContext(restapi.WithState(r.Context(), st))
 		next.ServeHTTP(rec, r)
-		if s.logRequests || s.log.Enabled(r.Context(), slog.LevelDebug) {
+		if logging {
 			s.log.Info("request", "id", st.RequestID(), "method", r.Method, "path", r.URL.Path, "status", rec.status,
 				"bytes", rec.bytes, "user", restapi.PrincipalFrom(r.Context()).Name, "ms", time.Since(start).Milliseconds())
 		}
