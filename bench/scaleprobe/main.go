@@ -7,6 +7,8 @@
 //	scaleprobe pages   -url U -limit L -n N        first, middle and last page of a paged listing
 //	scaleprobe gc      -base B -url U[,…] -idle D  p99 of sequential GETs idle, then during
 //	                                               POST B/api/system/storage/gc; its duration
+//	scaleprobe put     -url U -n N                 deploy N files of 512 B to 2 KiB of random
+//	                                               bytes as U/file-I.bin; print their URLs
 //
 // Every line of output is "name value…" for the shell script to read. Credentials come from
 // ARCA_USER and ARCA_PASSWORD (basic auth). It exits 0 when it could measure, 1 otherwise.
@@ -34,7 +36,7 @@ func main() {
 	log.SetFlags(0)
 	log.SetPrefix("scaleprobe: ")
 	if len(os.Args) < 2 {
-		log.Fatal("usage: scaleprobe ready|latency|pages|gc [flags]")
+		log.Fatal("usage: scaleprobe ready|latency|pages|gc|put [flags]")
 	}
 	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
 	u := fs.String("url", "", "URL (latency and gc: a comma-separated list, requested in turn)")
@@ -61,6 +63,8 @@ func main() {
 		err = pages(*u, *limit, *n)
 	case "gc":
 		err = gcRun(*base, urls, *idle)
+	case "put":
+		err = put(*u, *n)
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -344,5 +348,59 @@ func gcRun(base string, urls []string, idle time.Duration) error {
 	summary("during-gc", ds)
 	fmt.Printf("gc-duration %s\n", ms(res.took))
 	fmt.Printf("gc-answer %s\n", res.text)
+	return nil
+}
+
+// put deploys n files of 512 B to 2 KiB of random bytes (sizes like the scale data set's blobs)
+// as u/file-I.bin, four at a time, and prints their URLs, one a line.
+func put(u string, n int) error {
+	urls := make([]string, n)
+	for i := range urls {
+		urls[i] = fmt.Sprintf("%s/file-%06d.bin", strings.TrimSuffix(u, "/"), i)
+	}
+	errs := make(chan error, 4)
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range n {
+			next <- i
+		}
+	}()
+	for range 4 {
+		go func() {
+			for i := range next {
+				body := make([]byte, 512+rand.IntN(1537))
+				for j := range body {
+					body[j] = byte(rand.Uint32())
+				}
+				req, err := http.NewRequest(http.MethodPut, urls[i], strings.NewReader(string(body)))
+				if err != nil {
+					errs <- err
+					return
+				}
+				req.SetBasicAuth(os.Getenv("ARCA_USER"), os.Getenv("ARCA_PASSWORD"))
+				res, err := client.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusCreated && res.StatusCode != http.StatusOK {
+					errs <- fmt.Errorf("PUT %s: %s", urls[i], res.Status)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	for _, x := range urls {
+		fmt.Println(x)
+	}
 	return nil
 }

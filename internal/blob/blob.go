@@ -63,6 +63,15 @@ func (f bytesFile) Unread() []byte { return f.b[len(f.b)-f.Len():] }
 // copying. Writers of a whole response use it to send the bytes in one Write.
 type Unreader interface{ Unread() []byte }
 
+// SmallReader is an optional capability of a Reader: read a small blob whole, in fewer
+// system calls than Open, Seek and Read.
+type SmallReader interface {
+	// ReadSmall returns the blob's content (and a nil File) when it holds at most max bytes,
+	// or else the blob open for reading at offset 0 (and nil content; the caller closes it).
+	// Unknown digest: arca.ErrNotFound.
+	ReadSmall(ctx context.Context, digest string, max int64) ([]byte, File, error)
+}
+
 // Reader gives access to stored blobs.
 type Reader interface {
 	// Stat returns the blob's info, or an error wrapping arca.ErrNotFound.

@@ -43,14 +43,23 @@ type Result struct {
 }
 
 // Pace spreads a collection out so that requests served meanwhile keep their latency: the
-// work goes in steps of Batch blobs (one reference query for the step when the Referencer is
-// also a BatchReferencer), the collector yields the processor after every blob, and after
-// each step it rests Rest times as long as the step took. The zero value is the default pace.
+// work goes in steps of at most Batch blobs (one reference query for the step when the
+// Referencer is also a BatchReferencer) that also end once they have been busy for Step, the
+// collector yields the processor after every blob, and after each step it rests Rest times as
+// long as the step took. The zero value is the default pace.
+//
+// The rests are what keeps requests waiting little, not the yields: on a single processor
+// (GOMAXPROCS=1) a goroutine that yields is run again before the scheduler polls the network,
+// so a request that arrives during a step waits for the step's end, when the collector sleeps.
+// Step bounds that wait.
 type Pace struct {
-	Batch int     // blobs per step (0: 32; a step's reference query runs without yielding)
-	Rest  float64 // rest after a step, relative to its duration (0: 1, at most half the time busy; < 0: none)
+	Batch int           // blobs per step at most (0: 32; a step's reference query runs without yielding)
+	Step  time.Duration // a step ends once it has been busy this long (0: 100µs; < 0: after Batch blobs only)
+	Rest  float64       // rest after a step, relative to its duration (0: 1, at most half the time busy; < 0: none)
 	// Sleep rests for d or until ctx is done (then it returns ctx's error); nil: a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Now reads the clock that times steps; nil: time.Now.
+	Now func() time.Time
 }
 
 // BatchReferencer is an optional capability of a Referencer: answer for many blobs in one
@@ -91,7 +100,13 @@ func CollectPaced(ctx context.Context, blobs blob.Collector, refs Referencer, gr
 	if p.Rest == 0 {
 		p.Rest = 1
 	}
-	c := &collection{refs: refs, pace: p, step: time.Now()}
+	if p.Step == 0 {
+		p.Step = 100 * time.Microsecond
+	}
+	if p.Now == nil {
+		p.Now = time.Now
+	}
+	c := &collection{refs: refs, pace: p, step: p.Now()}
 	cutoff := now.Add(-grace)
 	var res Result
 	var garbage, batch []blob.Info
@@ -112,7 +127,7 @@ func CollectPaced(ctx context.Context, blobs blob.Collector, refs Referencer, gr
 		if !info.ModTime.Before(cutoff) {
 			return nil // young: perhaps an upload about to insert its item
 		}
-		if batch = append(batch, info); len(batch) >= p.Batch {
+		if batch = append(batch, info); len(batch) >= p.Batch || c.busy() {
 			return flush()
 		}
 		return nil
@@ -127,7 +142,7 @@ func CollectPaced(ctx context.Context, blobs blob.Collector, refs Referencer, gr
 	ad, conditional := blobs.(AgeDeleter)
 	for len(garbage) > 0 {
 		step := garbage[:min(len(garbage), p.Batch)]
-		garbage = garbage[len(step):]
+		next := len(step) // where the next step begins
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("gc: %w", err)
 		}
@@ -137,7 +152,14 @@ func CollectPaced(ctx context.Context, blobs blob.Collector, refs Referencer, gr
 		if err != nil {
 			return res, fmt.Errorf("gc: %w", err)
 		}
-		for _, info := range still {
+		for i, info := range still {
+			if i > 0 && c.busy() {
+				// The step's time is up: the rest of it goes back (into the step's last
+				// slots; still is a copy) to be asked about again after the rest, so that
+				// no answer is older than one step.
+				next -= copy(step[len(step)-len(still[i:]):], still[i:])
+				break
+			}
 			if err := ctx.Err(); err != nil {
 				return res, fmt.Errorf("gc: %w", err)
 			}
@@ -159,6 +181,7 @@ func CollectPaced(ctx context.Context, blobs blob.Collector, refs Referencer, gr
 			res.Freed += info.Size
 			log.DebugContext(ctx, "gc: deleted blob", "digest", info.Digest, "size", info.Size, "modtime", info.ModTime)
 		}
+		garbage = garbage[next:]
 		if err := c.rest(ctx); err != nil {
 			return res, fmt.Errorf("gc: %w", err)
 		}
@@ -205,10 +228,15 @@ func (c *collection) unreferenced(ctx context.Context, infos []blob.Info) ([]blo
 	return out, nil
 }
 
+// busy reports whether the current step has run for its time.
+func (c *collection) busy() bool {
+	return c.pace.Step > 0 && c.pace.Now().Sub(c.step) >= c.pace.Step
+}
+
 // rest ends a step: it sleeps Rest times the step's duration (or until ctx is done).
 func (c *collection) rest(ctx context.Context) error {
 	if c.pace.Rest > 0 {
-		d := time.Duration(float64(time.Since(c.step)) * c.pace.Rest)
+		d := time.Duration(float64(c.pace.Now().Sub(c.step)) * c.pace.Rest)
 		sleep := c.pace.Sleep
 		if sleep == nil {
 			sleep = sleepCtx
@@ -217,7 +245,7 @@ func (c *collection) rest(ctx context.Context) error {
 			return err
 		}
 	}
-	c.step = time.Now()
+	c.step = c.pace.Now()
 	return nil
 }
 

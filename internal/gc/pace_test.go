@@ -46,7 +46,7 @@ func TestCollectBatches(t *testing.T) {
 	specs = append(specs, blobSpec{"young", 0, false})
 	f, r := newFixture(t, specs)
 	b := &batchRefs{refs: r}
-	got, err := gc.CollectPaced(context.Background(), f.s, b, grace, f.now, nil, gc.Pace{Batch: 10, Rest: -1})
+	got, err := gc.CollectPaced(context.Background(), f.s, b, grace, f.now, nil, gc.Pace{Batch: 10, Step: -1, Rest: -1})
 	if err != nil {
 		t.Fatalf("CollectPaced: %v", err)
 	}
@@ -136,5 +136,79 @@ func TestRunnerOneAtATime(t *testing.T) {
 	wg.Wait()
 	if m := s.most.Load(); m != 1 {
 		t.Errorf("%d collections ran at once, want 1", m)
+	}
+}
+
+// clockRefs is a batchRefs on a fake clock that each question moves on by a millisecond a
+// digest: the only time that passes is the reference queries'.
+type clockRefs struct {
+	*batchRefs
+	now time.Time
+}
+
+func (c *clockRefs) BlobReferenced(ctx context.Context, digest string) (bool, error) {
+	c.now = c.now.Add(time.Millisecond)
+	return c.batchRefs.BlobReferenced(ctx, digest)
+}
+
+func (c *clockRefs) BlobsReferenced(ctx context.Context, digests []string) (map[string]bool, error) {
+	c.now = c.now.Add(time.Duration(len(digests)) * time.Millisecond)
+	return c.batchRefs.BlobsReferenced(ctx, digests)
+}
+
+// TestCollectStepTime: a deletion step whose time is up after its question deletes one blob
+// and asks again about the others in the next step, so every blob is still asked about just
+// before it goes, and every garbage blob goes.
+func TestCollectStepTime(t *testing.T) {
+	var specs []blobSpec
+	for i := range 15 {
+		specs = append(specs, blobSpec{fmt.Sprintf("blob %02d", i), 2 * grace, i%3 == 0}) // 5 used, 10 garbage
+	}
+	f, r := newFixture(t, specs)
+	c := &clockRefs{batchRefs: &batchRefs{refs: r}, now: f.now}
+	p := gc.Pace{Batch: 4, Step: 3 * time.Millisecond, Rest: -1, Now: func() time.Time { return c.now }}
+	got, err := gc.CollectPaced(context.Background(), f.s, c, grace, f.now, nil, p)
+	if err != nil {
+		t.Fatalf("CollectPaced: %v", err)
+	}
+	if got.Deleted != 10 || got.Scanned != 15 {
+		t.Errorf("Result = %+v, want 15 scanned and 10 deleted", got)
+	}
+	// The walk: steps of 4 (the clock stands still between questions). The deletion: a
+	// question of 3 or 4 blobs takes 3 or 4 ms, past Step, so that step deletes one blob and
+	// hands the others on; the last question, of 2, is within Step and both go.
+	want := []int{4, 4, 4, 3, 4, 4, 4, 4, 4, 4, 4, 3, 2}
+	if !cmp.Equal(want, c.batches) || c.single != 0 {
+		t.Errorf("batches %v and %d single questions, want %v and none", c.batches, c.single, want)
+	}
+	if d := cmp.Diff([]string{"blob 00", "blob 03", "blob 06", "blob 09", "blob 12"}, f.remaining(t)); d != "" {
+		t.Errorf("remaining (-want +got):\n%s", d)
+	}
+}
+
+// TestCollectStepTimeWalk: on a clock that moves a millisecond at every reading, the walk's
+// steps end on time, before they reach Batch blobs.
+func TestCollectStepTimeWalk(t *testing.T) {
+	var specs []blobSpec
+	for i := range 12 {
+		specs = append(specs, blobSpec{fmt.Sprintf("blob %02d", i), 2 * grace, true})
+	}
+	f, r := newFixture(t, specs)
+	b := &batchRefs{refs: r}
+	now := f.now
+	tick := func() time.Time { now = now.Add(time.Millisecond); return now }
+	got, err := gc.CollectPaced(context.Background(), f.s, b, grace, f.now, nil, gc.Pace{Batch: 10, Step: 3 * time.Millisecond, Rest: -1, Now: tick})
+	if err != nil || got.Scanned != 12 || got.Deleted != 0 {
+		t.Fatalf("CollectPaced = %+v, %v; want 12 scanned, none deleted", got, err)
+	}
+	total := 0
+	for _, n := range b.batches {
+		total += n
+		if n >= 10 {
+			t.Errorf("batches %v: a step of %d blobs, want steps cut short by Step", b.batches, n)
+		}
+	}
+	if total != 12 {
+		t.Errorf("batches %v ask about %d blobs, want 12", b.batches, total)
 	}
 }

@@ -44,6 +44,14 @@ func (s *Store) Open(ctx context.Context, digest string) (blob.File, error) {
 	if b, ok := s.data.Get(digest); ok {
 		return blob.BytesFile(b), nil
 	}
+	if sr, ok := s.Store.(blob.SmallReader); ok {
+		b, f, err := sr.ReadSmall(ctx, digest, s.maxBlob)
+		if err != nil || f != nil {
+			return f, err
+		}
+		s.data.Put(digest, b)
+		return blob.BytesFile(b), nil
+	}
 	f, err := s.Store.Open(ctx, digest)
 	if err != nil {
 		return nil, err
