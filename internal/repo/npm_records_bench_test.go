@@ -1,19 +1,12 @@
 package repo
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"arca/internal/format"
-	"arca/internal/format/generic"
 	"arca/internal/format/npm"
-	"arca/internal/meta/itemcache"
-	"arca/internal/repoconfig"
 )
 
 // BenchmarkNpmRecordsRemerge stores one package as npm's per-version records, 1,000 versions in
@@ -24,27 +17,7 @@ import (
 //
 //	go test -run '^$' -bench NpmRecordsRemerge -benchtime 20x ./internal/repo/
 func BenchmarkNpmRecordsRemerge(b *testing.B) {
-	ctx := context.Background()
-	db, blobs := openStores(b)
-	formats := format.NewRegistry(generic.Format{}, npm.New(64<<20))
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	reg, err := NewRegistry(ctx, itemcache.New(db, 100000, time.Hour), blobs, formats, time.Now, log, Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, body := range []string{
-		`{"key":"a","rclass":"local","packageType":"npm"}`,
-		`{"key":"b","rclass":"local","packageType":"npm"}`,
-		`{"key":"v","rclass":"virtual","packageType":"npm","repositories":["a","b"]}`,
-	} {
-		cfg, err := repoconfig.Parse("", []byte(body))
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := reg.Create(ctx, cfg); err != nil {
-			b.Fatal(err)
-		}
-	}
+	ctx, reg := npmVirtualFixture(b, 100000)
 	put := func(key, p, body string) {
 		r, err := reg.Get(key)
 		if err != nil {

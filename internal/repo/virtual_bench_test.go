@@ -44,18 +44,15 @@ func (m packumentMember) Open(_ context.Context, p string) (arca.Item, blob.File
 	return arca.Item{Repo: m.Config().Key(), Path: p, Size: int64(len(doc))}, blob.BytesFile(doc), nil
 }
 
-// BenchmarkVirtualMergedHeap merges 100,000 distinct npm packuments (two members, about 7 KiB
-// merged each) through one virtual repository and reports the Go heap in use after a GC at
-// 10,000, 50,000 and 100,000 packages. A bounded merged-document cache keeps the figures flat
-// once its budget is full; an unbounded one grows with every package. Run it once:
-//
-//	go test -run '^$' -bench VirtualMergedHeap -benchtime 1x ./internal/repo/
-func BenchmarkVirtualMergedHeap(b *testing.B) {
+// npmVirtualFixture is a registry over real stores (an item cache of items entries) with two
+// local npm repositories a and b and the virtual v over them.
+func npmVirtualFixture(b *testing.B, items int) (context.Context, *Registry) {
+	b.Helper()
 	ctx := context.Background()
 	db, blobs := openStores(b)
 	formats := format.NewRegistry(generic.Format{}, npm.New(64<<20))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	reg, err := NewRegistry(ctx, itemcache.New(db, 10000, time.Hour), blobs, formats, time.Now, log, Options{})
+	reg, err := NewRegistry(ctx, itemcache.New(db, items, time.Hour), blobs, formats, time.Now, log, Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -72,6 +69,17 @@ func BenchmarkVirtualMergedHeap(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	return ctx, reg
+}
+
+// BenchmarkVirtualMergedHeap merges 100,000 distinct npm packuments (two members, about 7 KiB
+// merged each) through one virtual repository and reports the Go heap in use after a GC at
+// 10,000, 50,000 and 100,000 packages. A bounded merged-document cache keeps the figures flat
+// once its budget is full; an unbounded one grows with every package. Run it once:
+//
+//	go test -run '^$' -bench VirtualMergedHeap -benchtime 1x ./internal/repo/
+func BenchmarkVirtualMergedHeap(b *testing.B) {
+	ctx, reg := npmVirtualFixture(b, 10000)
 	reg.mu.Lock()
 	for _, k := range []string{"a", "b"} {
 		reg.repos[k] = packumentMember{Repository: reg.repos[k], tag: k}
