@@ -131,18 +131,27 @@ func (s *Store) MakeFolder(ctx context.Context, repo, path, by string, at time.T
 	return out, err
 }
 
+// mustBeFolder returns nil when dir (in tx) is a folder of repo or its root; arca.ErrNotFound when
+// it is missing, a file, or the repository is unknown.
+func (s *Store) mustBeFolder(ctx context.Context, tx *sql.Tx, repo, dir string) error {
+	_, d, err := s.lookupOrRoot(ctx, tx, repo, dir)
+	if err != nil {
+		return err
+	}
+	if !d.Folder {
+		return notFound("%s/%s is not a folder", repo, dir)
+	}
+	return nil
+}
+
 // List returns the children of dir (every descendant, folders and files, when deep) ordered by
 // full path, byte-wise. dir "" lists the repository root. A dir that does not exist or is a
 // file, or an unknown repository: arca.ErrNotFound.
 func (s *Store) List(ctx context.Context, repo, dir string, deep bool) ([]arca.Item, error) {
 	var out []arca.Item
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		_, d, err := s.lookupOrRoot(ctx, tx, repo, dir)
-		if err != nil {
+		if err := s.mustBeFolder(ctx, tx, repo, dir); err != nil {
 			return err
-		}
-		if !d.Folder {
-			return notFound("%s/%s is not a folder", repo, dir)
 		}
 		var where string
 		var args []any
@@ -151,6 +160,7 @@ func (s *Store) List(ctx context.Context, repo, dir string, deep bool) ([]arca.I
 		} else {
 			where, args = "i.repo = ? AND i.path = ?", []any{repo, storedDir(dir)}
 		}
+		var err error
 		out, err = s.items(ctx, tx, selectItem+" WHERE "+where+" ORDER BY i.path, i.name", args...)
 		return err
 	})

@@ -25,14 +25,11 @@ const fullPathExpr = "(CASE WHEN i.path = '.' THEN i.name ELSE i.path || '/' || 
 func (s *Store) ListPage(ctx context.Context, repo, dir string, opt meta.ListOptions) ([]arca.Item, error) {
 	var out []arca.Item
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		_, d, err := s.lookupOrRoot(ctx, tx, repo, dir)
-		if err != nil {
+		if err := s.mustBeFolder(ctx, tx, repo, dir); err != nil {
 			return err
 		}
-		if !d.Folder {
-			return notFound("%s/%s is not a folder", repo, dir)
-		}
 		q, args := listPageQuery(repo, dir, opt)
+		var err error
 		out, err = s.items(ctx, tx, q, args...)
 		return err
 	})
