@@ -55,6 +55,14 @@ func (s *Server) handle(h restapi.Handler) http.Handler { return s.handleWith(h,
 func (s *Server) handleWith(h restapi.Handler, ew format.ErrorWriter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
+			if rec, ok := w.(*recorder); ok && rec.status != 0 {
+				// The status line is out (a streamed listing, say): an error document now would
+				// be appended to the body. Log it and break the connection, so the client sees
+				// a broken response rather than a complete-looking one.
+				s.log.Error("request failed after its response started", "method", r.Method, "path", r.URL.Path,
+					"id", requestID(r), "status", rec.status, "err", err)
+				panic(http.ErrAbortHandler)
+			}
 			s.renderError(w, r, err, ew)
 		}
 	})
