@@ -123,21 +123,38 @@ func assertNoTempFiles(t *testing.T, s *server) {
 }
 
 func TestDisconnectMidUploadLeavesNothing(t *testing.T) {
+	disconnectMidUpload(t, 100000, bytes.Repeat([]byte("x"), 5000))
+}
+
+// disconnectMidUpload declares a PUT of declared bytes, sends sent (fewer), hangs up, and checks
+// that nothing of the upload remains: no item, no temp file.
+func disconnectMidUpload(t *testing.T, declared int, sent []byte) {
+	t.Helper()
 	s := start(t)
 	s.local("libs")
 	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(s.base, "/artifactory"), "http://"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintf(conn, "PUT /artifactory/libs/partial.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Length: 100000\r\n\r\n",
-		basic("admin", adminPassword))
-	conn.Write(bytes.Repeat([]byte("x"), 5000))
+	fmt.Fprintf(conn, "PUT /artifactory/libs/partial.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Length: %d\r\n\r\n",
+		basic("admin", adminPassword), declared)
+	if _, err := conn.Write(sent); err != nil {
+		t.Fatal(err)
+	}
+	// Give the server the time to take the bytes (its temp file exists), then hang up.
+	tmp := filepath.Join(s.dir, "blobs", "tmp")
+	for i := 0; i < 250; i++ {
+		if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
+			break
+		}
+		sleep()
+	}
 	conn.Close()
 	// The server notices the disconnect when it next reads. The upload may not even have started
 	// yet, so give it time to begin, then poll until it has been abandoned.
 	time.Sleep(300 * time.Millisecond)
 	for i := 0; i < 250; i++ {
-		if entries, _ := os.ReadDir(filepath.Join(s.dir, "blobs", "tmp")); len(entries) == 0 {
+		if entries, _ := os.ReadDir(tmp); len(entries) == 0 {
 			break
 		}
 		sleep()

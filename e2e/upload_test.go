@@ -5,12 +5,10 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // Large uploads: bodies of several ingest chunks (1 MiB) and more than one writeback step
@@ -102,33 +100,5 @@ func TestLargeChunkedDeployChecksumMismatch(t *testing.T) {
 
 // A client that goes away after a few megabytes of a large upload leaves nothing.
 func TestLargeUploadDisconnectLeavesNothing(t *testing.T) {
-	s := start(t)
-	s.local("libs")
-	conn, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(s.base, "/artifactory"), "http://"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprintf(conn, "PUT /artifactory/libs/partial.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Basic %s\r\nContent-Length: %d\r\n\r\n",
-		basic("admin", adminPassword), 64<<20)
-	if _, err := conn.Write(largeBody(t)); err != nil {
-		t.Fatal(err)
-	}
-	// Wait until the server has taken the bytes (its temp file exists), then hang up.
-	tmp := filepath.Join(s.dir, "blobs", "tmp")
-	for i := 0; i < 250; i++ {
-		if entries, _ := os.ReadDir(tmp); len(entries) > 0 {
-			break
-		}
-		sleep()
-	}
-	conn.Close()
-	time.Sleep(100 * time.Millisecond)
-	for i := 0; i < 250; i++ {
-		if entries, _ := os.ReadDir(tmp); len(entries) == 0 {
-			break
-		}
-		sleep()
-	}
-	s.must(404, req{method: "GET", path: "/libs/partial.bin"})
-	assertNoTempFiles(t, s)
+	disconnectMidUpload(t, 64<<20, largeBody(t))
 }

@@ -111,19 +111,17 @@ func (l *Local) Open(ctx context.Context, p string) (arca.Item, blob.File, error
 		}
 		return it, blob.BytesFile(doc), nil
 	}
-	if err != nil || it.Folder {
-		return it, nil, err
-	}
-	f, err := l.blobs.Open(ctx, it.Checksums.SHA256)
-	if err != nil {
-		return arca.Item{}, nil, err
-	}
-	return it, f, nil
+	return l.openBlob(ctx, it, err)
 }
 
 // openStored opens the file stored at p (no assembly).
 func (l *Local) openStored(ctx context.Context, p string) (arca.Item, blob.File, error) {
 	it, err := l.statStored(ctx, p)
+	return l.openBlob(ctx, it, err)
+}
+
+// openBlob opens the blob of it, the result of a stat (err): folders and errors pass through.
+func (l *Local) openBlob(ctx context.Context, it arca.Item, err error) (arca.Item, blob.File, error) {
 	if err != nil || it.Folder {
 		return it, nil, err
 	}

@@ -282,21 +282,15 @@ func (a *API) listFolder(w http.ResponseWriter, r *http.Request, rep repo.Reposi
 			return err
 		}
 	}
-	for {
-		c, ok, err := l.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
+	err = l.each(func(c arca.Item) error {
 		name := c.Name()
 		if c.Folder {
 			name += "/"
 		}
-		if err := out.anchor(name); err != nil {
-			return err
-		}
+		return out.anchor(name)
+	})
+	if err != nil {
+		return err
 	}
 	return out.end()
 }

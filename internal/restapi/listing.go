@@ -108,6 +108,19 @@ func (l *listing) next() (arca.Item, bool, error) {
 	return it, true, nil
 }
 
+// each calls fn with every remaining entry, in order, and stops at the first error.
+func (l *listing) each(fn func(arca.Item) error) error {
+	for {
+		c, ok, err := l.next()
+		if err != nil || !ok {
+			return err
+		}
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+}
+
 // linkNext sets the Link header to the next page when the page the client asked for ends
 // before the listing does, and returns that URL ("" when it does not). Call it before writing
 // the headers: it knows the last entry of the page, which was read whole.

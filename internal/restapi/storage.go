@@ -214,23 +214,17 @@ func (a *API) list(w http.ResponseWriter, r *http.Request, rep repo.Repository, 
 			return err
 		}
 	}
-	for {
-		c, ok, err := l.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
+	err = l.each(func(c arca.Item) error {
 		f := listFileJSON{URI: "/" + relPath(it.Path, c.Path), Size: c.Size, LastModified: isoTime(c.Modified), Folder: c.Folder}
 		if !c.Folder {
 			f.SHA1, f.SHA2 = c.Checksums.SHA1, c.Checksums.SHA256
 		} else {
 			f.Size = -1
 		}
-		if err := out.elem(f); err != nil {
-			return err
-		}
+		return out.elem(f)
+	})
+	if err != nil {
+		return err
 	}
 	if next != "" {
 		return out.end([2]any{"next", next})
@@ -258,17 +252,8 @@ func (a *API) folderInfo(w http.ResponseWriter, r *http.Request, rep repo.Reposi
 	if err != nil {
 		return err
 	}
-	for {
-		c, ok, err := l.next()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
-		if err := out.elem(childJSON{URI: "/" + c.Name(), Folder: c.Folder}); err != nil {
-			return err
-		}
+	if err := l.each(func(c arca.Item) error { return out.elem(childJSON{URI: "/" + c.Name(), Folder: c.Folder}) }); err != nil {
+		return err
 	}
 	if next != "" {
 		return out.end([2]any{"next", next})
