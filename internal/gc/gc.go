@@ -46,7 +46,9 @@ type Result struct {
 // work goes in steps of at most Batch blobs (one reference query for the step when the
 // Referencer is also a BatchReferencer) that also end once they have been busy for Step, the
 // collector yields the processor after every blob, and after each step it rests Rest times as
-// long as the step took. The zero value is the default pace.
+// long as the step took. A deletion step asks about at most twice as many blobs as the step
+// before it got through, so that little of a step goes into answers it hands on. The zero
+// value is the default pace.
 //
 // The rests are what keeps requests waiting little, not the yields: on a single processor
 // (GOMAXPROCS=1) a goroutine that yields is run again before the scheduler polls the network,
@@ -140,8 +142,12 @@ func CollectPaced(ctx context.Context, blobs blob.Collector, refs Referencer, gr
 	}
 
 	ad, conditional := blobs.(AgeDeleter)
+	// ask is how many blobs the next step asks about: what the last step got through, doubled
+	// (at most Batch), so that a step cut short by its time does not query for blobs it will
+	// only hand on, which on a big database is most of the step's time.
+	ask := p.Batch
 	for len(garbage) > 0 {
-		step := garbage[:min(len(garbage), p.Batch)]
+		step := garbage[:min(len(garbage), ask)]
 		next := len(step) // where the next step begins
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("gc: %w", err)
@@ -182,6 +188,7 @@ func CollectPaced(ctx context.Context, blobs blob.Collector, refs Referencer, gr
 			log.DebugContext(ctx, "gc: deleted blob", "digest", info.Digest, "size", info.Size, "modtime", info.ModTime)
 		}
 		garbage = garbage[next:]
+		ask = min(p.Batch, max(1, 2*next))
 		if err := c.rest(ctx); err != nil {
 			return res, fmt.Errorf("gc: %w", err)
 		}
