@@ -26,7 +26,7 @@ func FuzzParse(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	db := openFixture(f)
+	db := sqliteEngine(f).db
 	now := time.Date(2026, 1, 12, 12, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, text string) {
 		q, err := Parse(text)

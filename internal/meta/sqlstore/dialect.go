@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"io/fs"
 	"strconv"
@@ -31,6 +33,17 @@ type dialect interface {
 	// ItemsByKey returns the FROM clause naming the items table as alias, for a query that
 	// must look rows up by the unique (repo, path, name) index and by no other.
 	ItemsByKey(alias string) string
+	// LockMigrations makes conn the only connection, across every process on the database,
+	// that migrates until the returned unlock is called.
+	LockMigrations(ctx context.Context, conn *sql.Conn) (unlock func(), err error)
+	// Retryable reports whether a write transaction that failed with err may succeed if
+	// run again from the start (it lost a race with another transaction).
+	Retryable(err error) bool
+	// IsInvalidText reports whether err is the engine refusing a text value it cannot store
+	// (PostgreSQL: invalid UTF-8 or NUL), which the store reports as arca.ErrInvalid.
+	IsInvalidText(err error) bool
+	// CloseSQL is a statement to run on the writer before closing it ("": none).
+	CloseSQL() string
 }
 
 // sqliteDialect is the dialect of modernc.org/sqlite.
@@ -61,12 +74,18 @@ func (sqliteDialect) IsUniqueViolation(err error) bool {
 
 func (sqliteDialect) AQL() aql.Dialect { return aql.SQLiteDialect{} }
 
+// LimitOffset: SQLite has no OFFSET without LIMIT; -1 is none.
 func (sqliteDialect) LimitOffset(limit, offset int) string {
+	return limitOffset(" LIMIT -1", limit, offset)
+}
+
+// limitOffset writes the clause of LimitOffset; unlimited precedes an OFFSET without a limit.
+func limitOffset(unlimited string, limit, offset int) string {
 	switch {
 	case limit < 0 && offset <= 0:
 		return ""
-	case limit < 0: // SQLite has no OFFSET without LIMIT
-		return " LIMIT -1 OFFSET " + strconv.Itoa(offset)
+	case limit < 0:
+		return unlimited + " OFFSET " + strconv.Itoa(offset)
 	case offset <= 0:
 		return " LIMIT " + strconv.Itoa(limit)
 	}
@@ -79,6 +98,22 @@ func (sqliteDialect) ItemsByKey(alias string) string {
 	return "items " + alias + " INDEXED BY items_repo_path_name"
 }
 
+// LockMigrations has nothing to do: the writer is one connection whose transactions begin
+// IMMEDIATE, and the data directory's lock keeps other processes away.
+func (sqliteDialect) LockMigrations(context.Context, *sql.Conn) (func(), error) {
+	return func() {}, nil
+}
+
+// Retryable is false: the single writer never runs into another transaction of the process,
+// and busy_timeout waits out other processes.
+func (sqliteDialect) Retryable(error) bool { return false }
+
+// IsInvalidText is false: SQLite stores any bytes in a TEXT column.
+func (sqliteDialect) IsInvalidText(error) bool { return false }
+
+// CloseSQL lets SQLite refresh its planner statistics.
+func (sqliteDialect) CloseSQL() string { return "PRAGMA optimize" }
+
 func (sqliteDialect) Migrations() fs.FS {
 	sub, err := fs.Sub(migrationFiles, "migrations/sqlite")
 	if err != nil {
@@ -88,8 +123,8 @@ func (sqliteDialect) Migrations() fs.FS {
 }
 
 // rebindDollar rewrites "?" placeholders to PostgreSQL's "$1", "$2", …, leaving "?" inside
-// single-quoted literals, double-quoted identifiers and comments alone. It is the Rebind of the
-// PostgreSQL dialect to come; the SQLite build keeps it tested so the seam stays honest.
+// single-quoted literals, double-quoted identifiers and comments alone: the Rebind of the
+// PostgreSQL dialect.
 func rebindDollar(query string) string {
 	if !strings.Contains(query, "?") {
 		return query

@@ -31,7 +31,7 @@ func (s *Store) GetItem(ctx context.Context, repo, path string) (arca.Item, erro
 	}
 	dir, name := splitPath(path)
 	_, it, err := scanItem(s.getItem.QueryRowContext(ctx, repo, dir, name))
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) || s.d.IsInvalidText(err) { // text no row can hold
 		return arca.Item{}, notFound("%s/%s not found", repo, path)
 	}
 	if err != nil {

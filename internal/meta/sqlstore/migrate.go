@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -57,11 +58,40 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 	return ms, nil
 }
 
+// migrationConn is what *sql.DB and *sql.Conn have in common for migrating.
+type migrationConn interface {
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// migrateLocked runs migrate on one connection of db under the dialect's migration lock, so
+// that of several processes opening one database at once exactly one applies each migration
+// and the others wait for it. The connection is closed afterwards, not returned to the pool,
+// so no lock can outlive it.
+func migrateLocked(ctx context.Context, db *sql.DB, d dialect) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	defer func() {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // discard it
+		_ = conn.Close()
+	}()
+	unlock, err := d.LockMigrations(ctx, conn)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return migrate(ctx, conn, d)
+}
+
 // migrate applies the dialect's migrations that db has not seen yet, each in its own
 // transaction together with its schema_migrations row, so a failed migration leaves no trace
-// and running migrate again (or concurrently from another process) is harmless. A database that
-// has a version this binary does not know is refused rather than guessed at.
-func migrate(ctx context.Context, db *sql.DB, d dialect) error {
+// and running migrate again is harmless; run concurrently by several processes, it needs the
+// dialect's lock (migrateLocked). A database that has a version this binary does not know is
+// refused rather than guessed at.
+func migrate(ctx context.Context, db migrationConn, d dialect) error {
 	ms, err := loadMigrations(d.Migrations())
 	if err != nil {
 		return err
@@ -69,7 +99,7 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER NOT NULL PRIMARY KEY,
 		name    TEXT    NOT NULL,
-		applied INTEGER NOT NULL)`); err != nil {
+		applied BIGINT  NOT NULL)`); err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	known := map[int]bool{}
@@ -91,7 +121,7 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	return nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, d dialect, m migration) error {
+func applyMigration(ctx context.Context, db migrationConn, d dialect, m migration) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)

@@ -3,8 +3,9 @@
 // SQLite (modernc.org/sqlite, pure Go) is the default engine: one writer connection whose
 // transactions start with BEGIN IMMEDIATE, so writers queue inside the process instead of
 // failing with SQLITE_BUSY, and a separate pool of query-only readers that WAL lets run
-// alongside the writer. PostgreSQL is meant to reuse every query here; what differs between the
-// engines is confined to the dialect (dialect.go) and the migration files.
+// alongside the writer. PostgreSQL (pgx, postgres.go) runs every query here too, on one pool
+// shared by any number of processes; what differs between the engines is confined to the
+// dialect (dialect.go, postgres.go) and the migration files.
 //
 // Writes go through Store.write (one transaction on the writer); plain reads go to the read pool
 // and see everything committed before they started.
@@ -87,7 +88,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 		s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if err := migrate(ctx, w, s.d); err != nil {
+	if err := migrateLocked(ctx, w, s.d); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -114,11 +115,17 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 	r.SetMaxIdleConns(o.readConns)
 	r.SetConnMaxIdleTime(0)
 	s.r = r
-	if s.getItem, err = r.PrepareContext(ctx, s.d.Rebind(selectItem+" WHERE i.repo = ? AND i.path = ? AND i.name = ?")); err != nil {
+	if err := s.prepare(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("sqlite: prepare: %w", err)
 	}
 	return s, nil
+}
+
+// prepare prepares the statements the store keeps, on the read pool.
+func (s *Store) prepare(ctx context.Context) (err error) {
+	s.getItem, err = s.r.PrepareContext(ctx, s.d.Rebind(selectItem+" WHERE i.repo = ? AND i.path = ? AND i.name = ?"))
+	return err
 }
 
 // Close releases the connections. The store must not be used afterwards.
@@ -134,12 +141,13 @@ func (s *Store) Close() error {
 			}
 		}
 	}
-	if s.r != nil {
+	if s.r != nil && s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}
 	if s.w != nil {
-		// Let SQLite refresh its planner statistics; cheap, and harmless if it fails.
-		_, _ = s.w.Exec("PRAGMA optimize")
+		if q := s.d.CloseSQL(); q != "" {
+			_, _ = s.w.Exec(q) // cheap upkeep, harmless if it fails
+		}
 		errs = append(errs, s.w.Close())
 	}
 	return errors.Join(errs...)
@@ -152,9 +160,24 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// maxWriteAttempts bounds how often write runs a transaction that keeps losing races.
+const maxWriteAttempts = 5
+
 // write runs fn in one transaction on the writer and commits it when fn returns nil. fn must use
-// only tx: the writer has a single connection.
+// only tx (SQLite's writer has a single connection) and must be safe to run again: a
+// transaction that lost a race with another one (the dialect's Retryable) is rolled back and
+// run again, a few times. A text value the engine cannot store is arca.ErrInvalid.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := s.writeOnce(ctx, fn)
+		if err == nil || attempt == maxWriteAttempts || !s.d.Retryable(err) || ctx.Err() != nil {
+			return s.classify(err)
+		}
+		time.Sleep(time.Duration(attempt) * time.Millisecond)
+	}
+}
+
+func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("meta: begin: %w", err)
@@ -167,6 +190,14 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return fmt.Errorf("meta: commit: %w", err)
 	}
 	return nil
+}
+
+// classify maps the engine's refusal of a text value to arca.ErrInvalid; other errors pass.
+func (s *Store) classify(err error) error {
+	if err != nil && s.d.IsInvalidText(err) {
+		return arca.Errorf(arca.ErrInvalid, "a name or value is not valid UTF-8 text: %v", err)
+	}
+	return err
 }
 
 // read runs fn in one read-only transaction on the read pool, for reads that need a consistent

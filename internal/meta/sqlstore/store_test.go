@@ -163,13 +163,16 @@ func TestRebindDollar(t *testing.T) {
 }
 
 func TestLimitOffset(t *testing.T) {
-	d := sqliteDialect{}
 	for _, tc := range []struct {
+		d             dialect
 		limit, offset int
 		want          string
 	}{
-		{-1, 0, ""}, {-1, 5, " LIMIT -1 OFFSET 5"}, {10, 0, " LIMIT 10"}, {10, 5, " LIMIT 10 OFFSET 5"}, {0, 0, " LIMIT 0"},
+		{sqliteDialect{}, -1, 0, ""}, {sqliteDialect{}, -1, 5, " LIMIT -1 OFFSET 5"}, {sqliteDialect{}, 10, 0, " LIMIT 10"},
+		{sqliteDialect{}, 10, 5, " LIMIT 10 OFFSET 5"}, {sqliteDialect{}, 0, 0, " LIMIT 0"},
+		{postgresDialect{}, -1, 0, ""}, {postgresDialect{}, -1, 5, " OFFSET 5"}, {postgresDialect{}, 10, 5, " LIMIT 10 OFFSET 5"},
 	} {
+		d := tc.d
 		if got := d.LimitOffset(tc.limit, tc.offset); got != tc.want {
 			t.Errorf("LimitOffset(%d, %d) = %q, want %q", tc.limit, tc.offset, got, tc.want)
 		}

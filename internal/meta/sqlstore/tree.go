@@ -49,7 +49,9 @@ func (s *Store) lookup(ctx context.Context, db querier, repo, p string) (int64, 
 		return 0, arca.Item{}, notFound("%s/%s not found", repo, p)
 	}
 	if err != nil {
-		return 0, arca.Item{}, fmt.Errorf("meta: get %s/%s: %w", repo, p, err)
+		// Text the engine refuses is arca.ErrInvalid: inside a write, the transaction is
+		// now aborted, so not finding it cannot be the answer.
+		return 0, arca.Item{}, s.classify(fmt.Errorf("meta: get %s/%s: %w", repo, p, err))
 	}
 	return id, it, nil
 }
