@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of Arca: vet, the unit/conformance/end-to-end tests of the main module (with
-# the race detector), and the acceptance suite that drives Arca through jfrog-client-go. Ends
-# with which real-client suites ran and which were skipped, and why; with CI set, a skipped
-# client suite fails the run (CI installs every client: .ci/install-clients).
+# the race detector), the end-to-end tests again on PostgreSQL metadata, and the acceptance
+# suite that drives Arca through jfrog-client-go. Ends with which real-client suites ran and
+# which were skipped, and why; with CI set, a skipped client suite fails the run (CI installs
+# every client: .ci/install-clients).
 set -euo pipefail
 cd "$(dirname "$0")"
 report="$(mktemp)"
@@ -14,6 +15,10 @@ go vet ./...
 echo "== unit, conformance and end-to-end tests"
 status=0
 go test -race -count=1 ./... || status=$?
+# The metadata store's suites (metatest, the AQL corpus) ran on SQLite and PostgreSQL above;
+# the end-to-end tests run once more with every server's metadata in PostgreSQL.
+echo "== end-to-end tests on PostgreSQL metadata"
+ARCA_TEST_METADATA=postgres go test -count=1 ./e2e/ || status=$?
 echo "== acceptance (jfrog-client-go)"
 (cd acceptance && go vet ./... && go test -count=1 ./...) || status=$?
 

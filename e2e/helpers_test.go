@@ -52,6 +52,11 @@ func launch(tb testing.TB, logOut io.Writer, tweak ...func(*config.Config)) *ser
 	for _, f := range tweak {
 		f(&cfg)
 	}
+	if metadataPG != nil && cfg.DB == "" {
+		// One database per data directory: a test that restarts a server on its directory
+		// finds its metadata again.
+		cfg.DB = metadataPG.DBFor(tb, cfg.DataDir)
+	}
 	a, err := app.Start(context.Background(), cfg, logOut)
 	if err != nil {
 		tb.Fatalf("starting arca: %v", err)

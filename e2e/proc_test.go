@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"arca/internal/pgtest"
 )
 
 // This file runs the real arca binary, for behaviour that lives in the process: the command
@@ -40,12 +42,38 @@ var binary = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
-func TestMain(m *testing.M) {
+// metadataPG is the PostgreSQL cluster every in-process server of the run keeps its metadata
+// in, when ARCA_TEST_METADATA=postgres; nil: SQLite in each server's data directory.
+var metadataPG *pgtest.Server
+
+func TestMain(m *testing.M) { os.Exit(runTests(m)) }
+
+// runTests runs the tests with the metadata backend ARCA_TEST_METADATA names and returns the
+// exit code.
+func runTests(m *testing.M) int {
+	switch v := os.Getenv("ARCA_TEST_METADATA"); v {
+	case "", "sqlite":
+	case "postgres":
+		pg, stop, err := pgtest.StartMain()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+			}
+		}()
+		metadataPG = pg
+	default:
+		fmt.Fprintf(os.Stderr, "ARCA_TEST_METADATA=%q: want sqlite or postgres\n", v)
+		return 2
+	}
 	code := m.Run()
 	if bin, err := binary(); err == nil && strings.Contains(bin, "arca-e2e-bin-") {
 		os.RemoveAll(filepath.Dir(bin))
 	}
-	os.Exit(code)
+	return code
 }
 
 func arcaBinary(t *testing.T) string {

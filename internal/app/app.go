@@ -32,7 +32,6 @@ import (
 	"arca/internal/gc"
 	"arca/internal/meta"
 	"arca/internal/meta/itemcache"
-	"arca/internal/meta/sqlstore"
 	"arca/internal/repo"
 	"arca/internal/restapi"
 	"arca/internal/server"
@@ -93,7 +92,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		return nil, err
 	}
 	undo = append(undo, func() { ln.Close() })
-	db, err := sqlstore.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "arca.db"))
+	db, err := OpenMetadata(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("opening the metadata database: %w", err)
 	}
@@ -179,7 +178,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		a.done <- err
 	}()
 	ok = true
-	log.Info("arca started", "version", version, "listen", a.Addr, "data", cfg.DataDir, "instance", id)
+	log.Info("arca started", "version", version, "listen", a.Addr, "data", cfg.DataDir, "metadata", metadataName(cfg), "instance", id)
 	return a, nil
 }
 

@@ -15,21 +15,21 @@ import (
 	"arca/internal/auth"
 	"arca/internal/config"
 	"arca/internal/dirlock"
-	"arca/internal/meta/sqlstore"
 )
 
 func adminHelp(w io.Writer) {
-	fmt.Fprint(w, `Usage: arca admin reset-password [--data-dir DIR] [--password PASSWORD]
+	fmt.Fprint(w, `Usage: arca admin reset-password [--data-dir DIR] [--db URL] [--password PASSWORD]
 
-Sets the password of the user admin directly in the database of DIR, for when nobody can log in
-as admin. The user is created if missing, and made an enabled administrator. Arca must be
-stopped: the command refuses while a server uses DIR.
+Sets the password of the user admin directly in the database of DIR (or the PostgreSQL database
+URL), for when nobody can log in as admin. The user is created if missing, and made an enabled
+administrator. Arca must be stopped: the command refuses while a server uses DIR.
 
 The new password is --password if given, else ARCA_ADMIN_PASSWORD if set, else a generated one
 written to DIR/admin.password (mode 0600). Other users can see --password in process listings;
 prefer ARCA_ADMIN_PASSWORD.
 
   --data-dir DIR         data directory (ARCA_DATA_DIR, default ~/.arca)
+  --db URL               PostgreSQL metadata database (ARCA_DB, default SQLite in DIR)
   --password PASSWORD    the new password
 `)
 }
@@ -49,6 +49,7 @@ func admin(ctx context.Context, env Env, args []string) error {
 // resetArgs are the parsed arguments of `arca admin reset-password`.
 type resetArgs struct {
 	dataDir  string
+	db       string // the PostgreSQL URL, or "" for SQLite in dataDir
 	password string
 	source   string // where password came from: "--password", "ARCA_ADMIN_PASSWORD" or "" (generate)
 }
@@ -58,7 +59,7 @@ func parseResetArgs(args []string, getenv func(string) string) (resetArgs, error
 	c := config.Default()
 	fs := flag.NewFlagSet("arca admin reset-password", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	envErr := config.Bind(fs, &c, getenv, "data-dir")
+	envErr := config.Bind(fs, &c, getenv, "data-dir", "db")
 	var r resetArgs
 	fs.StringVar(&r.password, "password", "", "the new password")
 	if err := fs.Parse(args); err != nil {
@@ -73,7 +74,7 @@ func parseResetArgs(args []string, getenv func(string) string) (resetArgs, error
 	if fs.NArg() > 0 {
 		return r, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
-	r.dataDir = c.DataDir
+	r.dataDir, r.db = c.DataDir, c.DB
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "password" })
 	switch {
@@ -96,9 +97,10 @@ func resetPassword(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return &usageError{cmd: "admin", err: fmt.Errorf("admin reset-password: %w", err)}
 	}
-	dbPath := filepath.Join(r.dataDir, "arca.db")
-	if _, err := os.Stat(dbPath); err != nil {
-		return fmt.Errorf("admin reset-password: no Arca database in %s (%v); is --data-dir right?", r.dataDir, err)
+	if r.db == "" {
+		if _, err := os.Stat(filepath.Join(r.dataDir, "arca.db")); err != nil {
+			return fmt.Errorf("admin reset-password: no Arca database in %s (%v); is --data-dir right?", r.dataDir, err)
+		}
 	}
 	lock, err := dirlock.Acquire(r.dataDir)
 	if held := (*dirlock.HeldError)(nil); errors.As(err, &held) {
@@ -108,7 +110,7 @@ func resetPassword(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("admin reset-password: %w", err)
 	}
 	defer lock.Release()
-	store, err := sqlstore.OpenSQLite(ctx, dbPath)
+	store, err := app.OpenMetadata(ctx, config.Config{DataDir: r.dataDir, DB: r.db})
 	if err != nil {
 		return fmt.Errorf("admin reset-password: %w", err)
 	}

@@ -16,8 +16,11 @@ import (
 
 // Config is the server's configuration. The comments name each field's row in Settings.
 type Config struct {
-	Listen          string // --listen
-	DataDir         string // --data-dir
+	Listen  string // --listen
+	DataDir string // --data-dir
+	// DB (--db) is the metadata database: "" is SQLite (arca.db) in DataDir, otherwise a
+	// PostgreSQL URL (postgres:// or postgresql://), which several nodes may share.
+	DB              string
 	BaseURL         string // --base-url: externally visible URL of /artifactory's parent
 	AnonymousAccess bool   // --anonymous-access
 	LogLevel        string // --log-level: debug, info, warn, error

@@ -172,6 +172,8 @@ func TestSettingsTable(t *testing.T) {
 			other = "1KiB"
 		case *gcPercentValue:
 			other = "250"
+		case *dbValue:
+			other = "postgres://probe/db"
 		default:
 			other = "/probe"
 		}

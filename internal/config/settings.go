@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -47,6 +48,9 @@ func Settings() []Setting {
 		{Flag: "data-dir", Env: "ARCA_DATA_DIR", Default: "~/.arca",
 			Usage: "SQLite database (arca.db), blobs (blobs/) and the lock (arca.lock) of one running Arca",
 			field: func(c *Config) flag.Value { return (*pathValue)(&c.DataDir) }},
+		{Flag: "db", Env: "ARCA_DB", Shown: "SQLite in the data directory",
+			Usage: "metadata database: a PostgreSQL URL (postgres://user:password@host:5432/arca?sslmode=require), which every node of a cluster shares; empty: SQLite (arca.db) in the data directory",
+			field: func(c *Config) flag.Value { return (*dbValue)(&c.DB) }},
 		{Flag: "base-url", Env: "ARCA_BASE_URL", Shown: "from the request",
 			Usage: "external URL used in links (downloadUri, …)",
 			field: func(c *Config) flag.Value { return (*stringValue)(&c.BaseURL) }},
@@ -105,6 +109,19 @@ func (v *pathValue) Set(s string) error {
 		s = filepath.Join(home, strings.TrimPrefix(s, "~"))
 	}
 	*v = pathValue(s)
+	return nil
+}
+
+// dbValue is "" or a PostgreSQL URL. Its errors never repeat the value: it may hold a password.
+type dbValue string
+
+func (v *dbValue) String() string { return string(*v) }
+func (v *dbValue) Set(s string) error {
+	scheme, _, ok := strings.Cut(s, "://")
+	if s != "" && (!ok || (scheme != "postgres" && scheme != "postgresql")) {
+		return errors.New("the database must be empty (SQLite) or a postgres:// URL")
+	}
+	*v = dbValue(s)
 	return nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,19 +34,20 @@ type Server struct {
 	port int
 	as   []string // the command prefix that runs a binary as the cluster's owner
 	dbs  atomic.Int64
+
+	mu    sync.Mutex
+	named map[string]string // DBFor's databases by key
 }
 
 // Start starts a cluster for t and stops it (and removes its files) when t ends. It skips t
 // when the PostgreSQL binaries are missing and CI is unset, and fails it otherwise.
 func Start(t testing.TB) *Server {
 	t.Helper()
-	for _, bin := range []string{"initdb", "pg_ctl", "postgres"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("pgtest: %s is not on PATH, and CI is set: PostgreSQL tests must run", bin)
-			}
-			t.Skipf("pgtest: %s is not on PATH: skipping the PostgreSQL tests", bin)
+	if err := missing(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("pgtest: %v, and CI is set: PostgreSQL tests must run", err)
 		}
+		t.Skipf("pgtest: %v: skipping the PostgreSQL tests", err)
 	}
 	s, err := start()
 	if err != nil {
@@ -57,6 +59,28 @@ func Start(t testing.TB) *Server {
 		}
 	})
 	return s
+}
+
+// StartMain starts a cluster for a whole test binary (from TestMain, which has no t); the
+// caller must call stop when the tests are done. Missing binaries are an error here.
+func StartMain() (s *Server, stop func() error, err error) {
+	if err := missing(); err != nil {
+		return nil, nil, fmt.Errorf("pgtest: %w", err)
+	}
+	if s, err = start(); err != nil {
+		return nil, nil, fmt.Errorf("pgtest: %w", err)
+	}
+	return s, s.stop, nil
+}
+
+// missing reports the first server binary that is not on PATH.
+func missing() error {
+	for _, bin := range []string{"initdb", "pg_ctl", "postgres"} {
+		if _, err := exec.LookPath(bin); err != nil {
+			return fmt.Errorf("%s is not on PATH", bin)
+		}
+	}
+	return nil
 }
 
 func start() (*Server, error) {
@@ -134,6 +158,23 @@ func (s *Server) stop() error {
 // DSN returns the URL of database db on the cluster, as the superuser.
 func (s *Server) DSN(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.port, db)
+}
+
+// DBFor returns the DSN of the database for key, created (as NewDB does, for t) by the first
+// call with that key; later calls return the same database.
+func (s *Server) DBFor(t testing.TB, key string) string {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if dsn, ok := s.named[key]; ok {
+		return dsn
+	}
+	if s.named == nil {
+		s.named = map[string]string{}
+	}
+	dsn := s.NewDB(t)
+	s.named[key] = dsn
+	return dsn
 }
 
 // NewDB creates a new, empty database and returns its DSN; it is dropped when t ends (a
