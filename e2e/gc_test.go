@@ -14,6 +14,7 @@ import (
 // are older than the grace period, keeps referenced and young ones, and is for admins only.
 func TestStorageGC(t *testing.T) {
 	s := start(t)
+	s.filesOnly(t, "ages blobs by setting their files' times (s3blob's tests cover its age-checked delete)")
 	s.local("libs")
 	blobPath := func(content string) string {
 		sum := sha256.Sum256([]byte(content))

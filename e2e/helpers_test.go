@@ -15,6 +15,7 @@ import (
 
 	"arca/internal/app"
 	"arca/internal/config"
+	"arca/internal/s3test"
 )
 
 const adminPassword = "secret-admin-pw"
@@ -25,6 +26,7 @@ type server struct {
 	app  *app.App
 	base string // http://127.0.0.1:PORT/artifactory
 	dir  string
+	cfg  config.Config // as started
 }
 
 // start runs Arca with the given config tweaks.
@@ -57,6 +59,10 @@ func launch(tb testing.TB, logOut io.Writer, tweak ...func(*config.Config)) *ser
 		// finds its metadata again.
 		cfg.DB = metadataPG.DBFor(tb, cfg.DataDir)
 	}
+	if blobsS3 != nil && cfg.Blobs == "" {
+		cfg.Blobs = "s3://" + blobsS3.BucketFor(cfg.DataDir) + "/arca"
+		cfg.S3 = config.S3{Endpoint: blobsS3.Endpoint, AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
+	}
 	a, err := app.Start(context.Background(), cfg, logOut)
 	if err != nil {
 		tb.Fatalf("starting arca: %v", err)
@@ -68,7 +74,7 @@ func launch(tb testing.TB, logOut io.Writer, tweak ...func(*config.Config)) *ser
 			tb.Errorf("shutdown: %v", err)
 		}
 	})
-	return &server{app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir}
+	return &server{app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir, cfg: cfg}
 }
 
 // startBench starts Arca for a benchmark with one local repository "bench".

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"arca/internal/pgtest"
+	"arca/internal/s3test"
 )
 
 // This file runs the real arca binary, for behaviour that lives in the process: the command
@@ -46,10 +47,14 @@ var binary = sync.OnceValues(func() (string, error) {
 // in, when ARCA_TEST_METADATA=postgres; nil: SQLite in each server's data directory.
 var metadataPG *pgtest.Server
 
+// blobsS3 is the MinIO every in-process server of the run keeps its blobs in, a bucket per
+// data directory, when ARCA_TEST_BLOBS=s3; nil: files in each server's data directory.
+var blobsS3 *s3test.Server
+
 func TestMain(m *testing.M) { os.Exit(runTests(m)) }
 
-// runTests runs the tests with the metadata backend ARCA_TEST_METADATA names and returns the
-// exit code.
+// runTests runs the tests on the metadata and blob backends ARCA_TEST_METADATA and
+// ARCA_TEST_BLOBS name and returns the exit code.
 func runTests(m *testing.M) int {
 	switch v := os.Getenv("ARCA_TEST_METADATA"); v {
 	case "", "sqlite":
@@ -67,6 +72,20 @@ func runTests(m *testing.M) int {
 		metadataPG = pg
 	default:
 		fmt.Fprintf(os.Stderr, "ARCA_TEST_METADATA=%q: want sqlite or postgres\n", v)
+		return 2
+	}
+	switch v := os.Getenv("ARCA_TEST_BLOBS"); v {
+	case "", "files":
+	case "s3":
+		srv, stop, err := s3test.StartMain()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		defer stop()
+		blobsS3 = srv
+	default:
+		fmt.Fprintf(os.Stderr, "ARCA_TEST_BLOBS=%q: want files or s3\n", v)
 		return 2
 	}
 	code := m.Run()

@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -90,8 +88,8 @@ func TestLargeChunkedDeployChecksumMismatch(t *testing.T) {
 				t.Fatalf("status %d, want 409: %s", r.StatusCode, r.body)
 			}
 			s.must(404, req{method: "GET", path: "/libs/big.bin"})
-			if _, err := os.Stat(filepath.Join(s.dir, "blobs", "sha256", s256[:2], s256)); !os.IsNotExist(err) {
-				t.Errorf("the refused body is stored as a blob (stat: %v)", err)
+			if s.blobStored(t, s256) {
+				t.Errorf("the refused body is stored as a blob")
 			}
 			assertNoTempFiles(t, s)
 		})

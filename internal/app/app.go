@@ -14,15 +14,14 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"arca"
 	"arca/internal/auth"
+	"arca/internal/blob"
 	"arca/internal/blob/blobcache"
-	"arca/internal/blob/fsblob"
 	"arca/internal/config"
 	"arca/internal/dirlock"
 	"arca/internal/format"
@@ -100,16 +99,18 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	store := itemcache.New(db, 100_000, 10*time.Minute)
 	undo = append(undo, func() { store.Close() })
 	a := &App{log: log, lock: lock, store: store, done: make(chan error, 1), flushed: make(chan struct{})}
-	files, err := fsblob.New(filepath.Join(cfg.DataDir, "blobs"))
+	files, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("opening the blob store: %w", err)
 	}
 	// Small blobs are served from memory: 64 MiB of blobs up to 64 KiB each.
 	blobs := blobcache.New(files, 64<<10, 64<<20)
-	if n, err := files.CleanTemp(time.Hour); err != nil {
-		log.Warn("cleaning stale uploads", "err", err)
-	} else if n > 0 {
-		log.Info("removed stale partial uploads", "count", n)
+	if c, ok := files.(blob.TempCleaner); ok {
+		if n, err := c.CleanTemp(ctx, time.Hour); err != nil {
+			log.Warn("cleaning stale uploads", "err", err)
+		} else if n > 0 {
+			log.Info("removed stale partial uploads", "count", n)
+		}
 	}
 	id, err := store.SetSettingIfAbsent(ctx, "instance.id", randomID())
 	if err != nil {
@@ -178,7 +179,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		a.done <- err
 	}()
 	ok = true
-	log.Info("arca started", "version", version, "listen", a.Addr, "data", cfg.DataDir, "metadata", metadataName(cfg), "instance", id)
+	log.Info("arca started", "version", version, "listen", a.Addr, "data", cfg.DataDir, "metadata", metadataName(cfg), "blobs", blobsName(cfg), "instance", id)
 	return a, nil
 }
 

@@ -9,7 +9,11 @@ package blob
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
+	"fmt"
+	"hash"
 	"io"
+	"strings"
 	"time"
 
 	"arca"
@@ -102,6 +106,13 @@ type Toucher interface {
 	Touch(ctx context.Context, digest string) error
 }
 
+// TempCleaner is an optional capability of a store: remove what uploads abandoned by a crash
+// left behind more than olderThan ago, and report how many it removed. Call it at startup, or
+// periodically with an olderThan well above the longest upload.
+type TempCleaner interface {
+	CleanTemp(ctx context.Context, olderThan time.Duration) (int, error)
+}
+
 // Store is a complete blob store.
 type Store interface {
 	Reader
@@ -122,4 +133,33 @@ func ValidDigest(d string) bool {
 		}
 	}
 	return true
+}
+
+// Verify compares every declared (non-empty) checksum of want with the computed one in got,
+// ignoring the case of the hex digits. A mismatch is arca.ErrChecksum naming each checksum that
+// differs with both values. Stores call it at Commit.
+func Verify(want, got arca.Checksums) error {
+	var bad []string
+	for _, c := range []struct{ name, want, got string }{
+		{"sha256", want.SHA256, got.SHA256},
+		{"sha1", want.SHA1, got.SHA1},
+		{"md5", want.MD5, got.MD5},
+	} {
+		if c.want != "" && !strings.EqualFold(c.want, c.got) {
+			bad = append(bad, fmt.Sprintf("%s declared %q, computed %q", c.name, c.want, c.got))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return arca.Errorf(arca.ErrChecksum, "checksum mismatch: %s", strings.Join(bad, "; "))
+}
+
+// SumsOf returns the checksums the three hashes have computed so far, in lower-case hex.
+func SumsOf(sha256, sha1, md5 hash.Hash) arca.Checksums {
+	return arca.Checksums{
+		SHA256: hex.EncodeToString(sha256.Sum(nil)),
+		SHA1:   hex.EncodeToString(sha1.Sum(nil)),
+		MD5:    hex.EncodeToString(md5.Sum(nil)),
+	}
 }

@@ -20,7 +20,12 @@ type Config struct {
 	DataDir string // --data-dir
 	// DB (--db) is the metadata database: "" is SQLite (arca.db) in DataDir, otherwise a
 	// PostgreSQL URL (postgres:// or postgresql://), which several nodes may share.
-	DB              string
+	DB string
+	// Blobs (--blobs) is the blob store: "" is blobs/ in DataDir, "s3://bucket[/prefix]" an
+	// S3-compatible bucket (S3 below), anything else a directory, which nodes may share.
+	Blobs string
+	// S3 locates and authenticates the bucket of an s3:// blob store.
+	S3              S3
 	BaseURL         string // --base-url: externally visible URL of /artifactory's parent
 	AnonymousAccess bool   // --anonymous-access
 	LogLevel        string // --log-level: debug, info, warn, error
@@ -53,6 +58,15 @@ type Config struct {
 	Version string
 }
 
+// S3 is the server and the credentials of an s3:// blob store. The keys are read from the
+// environment only (never flags, which process listings show).
+type S3 struct {
+	Endpoint  string // --s3-endpoint
+	Region    string // --s3-region; "" discovers it
+	AccessKey string // ARCA_S3_ACCESS_KEY, else AWS_ACCESS_KEY_ID
+	SecretKey string // ARCA_S3_SECRET_KEY, else AWS_SECRET_ACCESS_KEY
+}
+
 // Default returns the built-in defaults (each Setting's Default): everything embedded, nothing
 // to set up.
 func Default() Config {
@@ -75,6 +89,13 @@ func Load(name string, args []string, getenv func(string) string) (Config, error
 	var errs []error
 	if err := Bind(fs, &c, getenv); err != nil {
 		errs = append(errs, err)
+	}
+	// The AWS tools' variables stand in for S3 keys that Arca's own do not set.
+	if c.S3.AccessKey == "" {
+		c.S3.AccessKey = getenv("AWS_ACCESS_KEY_ID")
+	}
+	if c.S3.SecretKey == "" {
+		c.S3.SecretKey = getenv("AWS_SECRET_ACCESS_KEY")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

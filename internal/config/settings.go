@@ -51,6 +51,21 @@ func Settings() []Setting {
 		{Flag: "db", Env: "ARCA_DB", Shown: "SQLite in the data directory",
 			Usage: "metadata database: a PostgreSQL URL (postgres://user:password@host:5432/arca?sslmode=require), which every node of a cluster shares; empty: SQLite (arca.db) in the data directory",
 			field: func(c *Config) flag.Value { return (*dbValue)(&c.DB) }},
+		{Flag: "blobs", Env: "ARCA_BLOBS", Shown: "blobs/ in the data directory",
+			Usage: "blob store: s3://bucket/prefix for an S3-compatible object store, or a directory (shared storage such as NFS: the same path on every node)",
+			field: func(c *Config) flag.Value { return (*blobsValue)(&c.Blobs) }},
+		{Flag: "s3-endpoint", Env: "ARCA_S3_ENDPOINT", Default: "https://s3.amazonaws.com",
+			Usage: "URL of the S3-compatible server of an s3:// blob store (MinIO: http://host:9000)",
+			field: func(c *Config) flag.Value { return (*stringValue)(&c.S3.Endpoint) }},
+		{Flag: "s3-region", Env: "ARCA_S3_REGION", Shown: "discovered",
+			Usage: "region of the s3:// bucket",
+			field: func(c *Config) flag.Value { return (*stringValue)(&c.S3.Region) }},
+		{Env: "ARCA_S3_ACCESS_KEY", Shown: "AWS_ACCESS_KEY_ID",
+			Usage: "access key of the s3:// blob store",
+			field: func(c *Config) flag.Value { return (*stringValue)(&c.S3.AccessKey) }},
+		{Env: "ARCA_S3_SECRET_KEY", Shown: "AWS_SECRET_ACCESS_KEY",
+			Usage: "secret key of the s3:// blob store",
+			field: func(c *Config) flag.Value { return (*stringValue)(&c.S3.SecretKey) }},
 		{Flag: "base-url", Env: "ARCA_BASE_URL", Shown: "from the request",
 			Usage: "external URL used in links (downloadUri, …)",
 			field: func(c *Config) flag.Value { return (*stringValue)(&c.BaseURL) }},
@@ -123,6 +138,25 @@ func (v *dbValue) Set(s string) error {
 	}
 	*v = dbValue(s)
 	return nil
+}
+
+// blobsValue is "", a directory (a leading "~/" is the home directory, as for pathValue) or an
+// s3:// URL naming a bucket.
+type blobsValue string
+
+func (v *blobsValue) String() string { return string(*v) }
+func (v *blobsValue) Set(s string) error {
+	if rest, ok := strings.CutPrefix(s, "s3://"); ok {
+		if bucket, _, _ := strings.Cut(rest, "/"); bucket == "" {
+			return errors.New("an s3:// blob store needs a bucket: s3://bucket/prefix")
+		}
+		*v = blobsValue(s)
+		return nil
+	}
+	if strings.Contains(s, "://") {
+		return errors.New("the blob store must be a directory or an s3:// URL")
+	}
+	return (*pathValue)(v).Set(s)
 }
 
 type boolValue bool

@@ -245,7 +245,10 @@ func (s *Store) walkShard(ctx context.Context, shard string, fn func(blob.Info) 
 // CleanTemp removes files in root/tmp last modified more than olderThan ago, and returns how
 // many it removed. They are uploads abandoned by a crash; call it at startup, or periodically
 // with an olderThan well above the longest upload, since an upload in progress also lives there.
-func (s *Store) CleanTemp(olderThan time.Duration) (int, error) {
+func (s *Store) CleanTemp(ctx context.Context, olderThan time.Duration) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	entries, err := os.ReadDir(s.tmpDir)
 	if err != nil {
 		return 0, fmt.Errorf("fsblob: clean temp: %w", err)

@@ -208,7 +208,7 @@ func TestCleanTemp(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	n, err := s.CleanTemp(time.Hour)
+	n, err := s.CleanTemp(context.Background(), time.Hour)
 	if err != nil || n != 2 {
 		t.Fatalf("CleanTemp = %d, %v; want 2, nil", n, err)
 	}

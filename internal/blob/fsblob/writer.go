@@ -5,7 +5,6 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -14,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"time"
 
 	"arca"
@@ -236,11 +234,7 @@ func (w *writer) Sums() arca.Checksums {
 	if !w.done {
 		w.drain()
 	}
-	return arca.Checksums{
-		SHA256: hex.EncodeToString(w.sha256.Sum(nil)),
-		SHA1:   hex.EncodeToString(w.sha1.Sum(nil)),
-		MD5:    hex.EncodeToString(w.md5.Sum(nil)),
-	}
+	return blob.SumsOf(w.sha256, w.sha1, w.md5)
 }
 
 // Commit verifies want against the computed sums, fsyncs the temp file and renames it into
@@ -268,7 +262,7 @@ func (w *writer) commit(ctx context.Context, want arca.Checksums) (blob.Info, er
 		return blob.Info{}, w.err
 	}
 	sums := w.Sums()
-	if err := verify(want, sums); err != nil {
+	if err := blob.Verify(want, sums); err != nil {
 		return blob.Info{}, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -314,25 +308,6 @@ func (w *writer) discard() error {
 		return fmt.Errorf("fsblob: cancel: %w", err)
 	}
 	return nil
-}
-
-// verify compares every declared (non-empty) checksum with the computed one, ignoring the case
-// of the hex digits, and names each one that differs with both values.
-func verify(want, got arca.Checksums) error {
-	var bad []string
-	for _, c := range []struct{ name, want, got string }{
-		{"sha256", want.SHA256, got.SHA256},
-		{"sha1", want.SHA1, got.SHA1},
-		{"md5", want.MD5, got.MD5},
-	} {
-		if c.want != "" && !strings.EqualFold(c.want, c.got) {
-			bad = append(bad, fmt.Sprintf("%s declared %q, computed %q", c.name, c.want, c.got))
-		}
-	}
-	if len(bad) == 0 {
-		return nil
-	}
-	return arca.Errorf(arca.ErrChecksum, "checksum mismatch: %s", strings.Join(bad, "; "))
 }
 
 // publish moves the fsynced, closed temp file tmp into place as blob digest and returns the
