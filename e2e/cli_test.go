@@ -114,6 +114,11 @@ func TestBinaryResetPassword(t *testing.T) {
 			t.Errorf("start output %q lacks %q", out, want)
 		}
 	}
+	// The log is copied from the process's stderr by a goroutine of its own: it may trail
+	// the stdout line serveArca waited for.
+	for i := 0; i < 100 && !strings.Contains(first.stderr.String(), "created user admin with a generated password"); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if !strings.Contains(first.stderr.String(), "created user admin with a generated password") {
 		t.Errorf("log lacks the generated password's line:\n%s", first.stderr.String())
 	}

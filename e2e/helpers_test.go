@@ -61,7 +61,7 @@ func launch(tb testing.TB, logOut io.Writer, tweak ...func(*config.Config)) *ser
 	}
 	if blobsS3 != nil && cfg.Blobs == "" {
 		cfg.Blobs = "s3://" + blobsS3.BucketFor(cfg.DataDir) + "/arca"
-		cfg.S3 = config.S3{Endpoint: blobsS3.Endpoint, AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
+		cfg.S3 = s3Config()
 	}
 	a, err := app.Start(context.Background(), cfg, logOut)
 	if err != nil {
@@ -75,6 +75,11 @@ func launch(tb testing.TB, logOut io.Writer, tweak ...func(*config.Config)) *ser
 		}
 	})
 	return &server{app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir, cfg: cfg}
+}
+
+// s3Config is the S3 configuration of the run's MinIO (ARCA_TEST_BLOBS=s3).
+func s3Config() config.S3 {
+	return config.S3{Endpoint: blobsS3.Endpoint, AccessKey: s3test.AccessKey, SecretKey: s3test.SecretKey}
 }
 
 // startBench starts Arca for a benchmark with one local repository "bench".

@@ -95,9 +95,15 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if err != nil {
 		return nil, fmt.Errorf("opening the metadata database: %w", err)
 	}
-	// Every write goes through this process, so item metadata can be cached (see itemcache).
+	// Item metadata is cached (see itemcache): every write goes through this process, or, on
+	// PostgreSQL, the other processes' writes arrive as notices on the bus.
 	store := itemcache.New(db, 100_000, 10*time.Minute)
 	undo = append(undo, func() { store.Close() })
+	bus, pgBus, err := openBus(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	store.Watch(bus)
 	a := &App{log: log, lock: lock, store: store, done: make(chan error, 1), flushed: make(chan struct{})}
 	files, err := openBlobs(ctx, cfg)
 	if err != nil {
@@ -121,21 +127,29 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		return nil, err
 	}
 	// The one registration list of formats: a new format is one more entry here.
-	formats := format.NewRegistry(generic.Format{}, append(maven.Formats(), npm.New(64<<20))...)
+	npmFormat := npm.New(64 << 20)
+	formats := format.NewRegistry(generic.Format{}, append(maven.Formats(), npmFormat)...)
 	merged := int64(cfg.VirtualMetadataCache)
 	if merged == 0 {
 		merged = -1 // the configuration's 0 keeps none; the registry's 0 means its default
 	}
-	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, repo.Options{GlobalVirtual: cfg.GlobalVirtual,
-		InstanceID: id, StatisticsPushInterval: cfg.StatisticsPushInterval, MergedCacheBytes: merged})
+	ropts := repo.Options{GlobalVirtual: cfg.GlobalVirtual, InstanceID: id,
+		StatisticsPushInterval: cfg.StatisticsPushInterval, MergedCacheBytes: merged}
+	if cfg.DB != "" { // nodes share the database: their remotes' fetches and npm writes lock in it
+		ropts.Locks = db
+		npmFormat.UseLocker(db)
+	}
+	repos, err := repo.NewRegistry(ctx, store, blobs, formats, time.Now, log, ropts)
 	if err != nil {
 		return nil, err
 	}
 	undo = append(undo, repos.Close)
+	repos.Watch(bus)
 	switches, err := loadSwitches(ctx, store, cfg)
 	if err != nil {
 		return nil, err
 	}
+	watchSwitches(bus, store, switches, log)
 	// Last step that can fail: see the contract above.
 	admin, err := auth.EnsureAdmin(ctx, store, cfg.DataDir, cfg.AdminPassword, time.Now())
 	if err != nil {
@@ -147,6 +161,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	a.repos = repos
 	anonymous := switches.Anonymous.Load
 	authn := auth.NewAuthenticator(store, tokens, anonymous, nil)
+	authn.Watch(bus)
 	collector := &gc.Runner{Blobs: blobs, Refs: store, Grace: gcGrace, Log: log}
 	downloads := repo.NewDownloads(store, log)
 	downloads.Listen(repos.Downloaded)
@@ -154,7 +169,8 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		Repos: repos, Meta: store, Blobs: blobs, Downloads: downloads,
 		Authz: auth.DefaultPolicy{AnonymousRead: anonymous}, Authn: authn, Tokens: tokens,
 		InstanceID: id, BaseURL: cfg.BaseURL, ArcaVersion: version, Switches: switches, Now: time.Now, Log: log,
-		Formats: formats, GC: collector,
+		Formats: formats, GC: collector, Bus: bus,
+		Health: (&health{db: db, blobs: files, log: log}).check,
 	}
 	a.Addr = ln.Addr().String()
 	a.srv = &http.Server{
@@ -165,6 +181,16 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	}
 	bg, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop = stop
+	if pgBus != nil {
+		// Listen before serving, so that no other node's change made from now on is missed.
+		go pgBus.Run(bg)
+		select {
+		case <-pgBus.Ready():
+		case <-time.After(30 * time.Second):
+			stop()
+			return nil, errors.New("listening for the other nodes' changes on PostgreSQL: no connection after 30 s")
+		}
+	}
 	go func() {
 		downloads.Run(bg)
 		close(a.flushed)

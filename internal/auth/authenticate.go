@@ -14,6 +14,7 @@ import (
 
 	"arca"
 	"arca/internal/meta"
+	"arca/internal/notify"
 )
 
 // Principal is the caller of a request, as the Authenticator established it.
@@ -62,6 +63,7 @@ type Authenticator struct {
 	headers   *ttlCache[[sha256.Size]byte, Principal] // sha256(Basic credentials as sent) → principal
 	accounts  *ttlCache[string, Principal]            // lower-case name → principal, for tokens
 	checks    singleflight.Group                      // in-flight Basic checks, by header hash
+	bus       notify.Bus                              // tells the other processes of changes (Watch)
 }
 
 // NewAuthenticator returns an Authenticator. tokens may be nil (no token is then accepted);
@@ -83,6 +85,7 @@ func NewAuthenticator(users meta.Users, tokens *TokenService, anonymousEnabled f
 		passwords:        newTTLCache[[sha256.Size]byte, Principal](passwordCacheSize, passwordCacheTTL, cacheClock),
 		headers:          newTTLCache[[sha256.Size]byte, Principal](passwordCacheSize, passwordCacheTTL, cacheClock),
 		accounts:         newTTLCache[string, Principal](accountCacheSize, accountCacheTTL, cacheClock),
+		bus:              notify.Local{},
 	}
 }
 
@@ -120,13 +123,35 @@ func (a *Authenticator) Authenticate(r *http.Request) (Principal, error) {
 	return Principal{Name: arca.Anonymous, Anonymous: true}, nil
 }
 
-// Invalidate forgets everything cached about the user name (any case): call it when the user's
+// Invalidate forgets everything cached about the user name (any case), here and, through the
+// Bus given to Watch, on the other processes sharing the database: call it when the user's
 // password, admin flag or disabled flag changes, or the user is deleted.
 func (a *Authenticator) Invalidate(name string) {
-	same := func(_ [sha256.Size]byte, p Principal) bool { return strings.EqualFold(p.Name, name) }
+	a.forget(name)
+	a.bus.Publish(context.Background(), notify.Users, name)
+}
+
+// forget drops what is cached about the user name ("": about every user).
+func (a *Authenticator) forget(name string) {
+	same := func(_ [sha256.Size]byte, p Principal) bool { return name == "" || strings.EqualFold(p.Name, name) }
 	a.passwords.removeFunc(same)
 	a.headers.removeFunc(same)
+	if name == "" {
+		a.accounts.removeFunc(func(string, Principal) bool { return true })
+		return
+	}
 	a.accounts.remove(strings.ToLower(name))
+}
+
+// Watch makes the Authenticator (and its TokenService) follow the changes of users and tokens
+// made by the other processes sharing the database, and tell them of its own. Call it before
+// serving; without it other processes' changes show once the caches' entries expire.
+func (a *Authenticator) Watch(bus notify.Bus) {
+	a.bus = bus
+	bus.Subscribe(notify.Users, a.forget)
+	if a.tokens != nil {
+		a.tokens.watch(bus)
+	}
 }
 
 // basic authenticates Basic credentials (cred is the base64 text after "Basic "). A password

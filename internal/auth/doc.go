@@ -9,8 +9,9 @@
 // happen per request. Successful password checks are cached for a few minutes, token records
 // and user records for seconds, all in bounded in-memory caches owned by the Authenticator and
 // the TokenService (no package-level state). Local changes invalidate them at once
-// (Authenticator.Invalidate, TokenService.Revoke); other nodes of a scale-out cluster see a
-// change once their entries expire, which bounds the staleness by the cache TTLs.
+// (Authenticator.Invalidate, TokenService.Revoke), and so do other nodes' changes when the
+// Authenticator Watches the cluster's notify.Bus; a notice lost between nodes is bounded by the
+// cache TTLs.
 //
 // # Errors
 //

@@ -14,6 +14,7 @@ import (
 
 	"arca"
 	"arca/internal/meta"
+	"arca/internal/notify"
 )
 
 // SettingJWTSecret is the settings key of the token signing key: 32 random bytes, hex-encoded,
@@ -46,6 +47,7 @@ type TokenService struct {
 	subjectPrefix string // jfrt@<instance id>/users/
 	now           func() time.Time
 	records       *ttlCache[[sha256.Size]byte, arca.Token] // sha256(token) → verified record
+	bus           notify.Bus                               // tells the other processes of revocations
 }
 
 // NewTokens returns a TokenService for the instance. The signing key is read from settings
@@ -80,6 +82,7 @@ func NewTokens(tokens meta.Tokens, settings meta.Settings, instanceID string, no
 		subjectPrefix: issuer + "/users/",
 		now:           now,
 		records:       newTTLCache[[sha256.Size]byte, arca.Token](tokenCacheSize, tokenCacheTTL, now),
+		bus:           notify.Local{},
 	}, nil
 }
 
@@ -253,7 +256,8 @@ func (s *TokenService) Revoke(ctx context.Context, tokenOrID string) error {
 
 func (s *TokenService) revokeID(ctx context.Context, id string) error {
 	// Drop the cached record even when the store fails: the next Verify asks the store.
-	defer s.records.removeFunc(func(_ [sha256.Size]byte, rec arca.Token) bool { return rec.ID == id })
+	defer s.forget(id)
+	defer s.bus.Publish(ctx, notify.Tokens, id)
 	if err := s.tokens.RevokeToken(ctx, id); err != nil {
 		if errors.Is(err, arca.ErrNotFound) {
 			return arca.Errorf(arca.ErrNotFound, "token %q not found", id)
@@ -261,6 +265,18 @@ func (s *TokenService) revokeID(ctx context.Context, id string) error {
 		return fmt.Errorf("auth: revoke token: %w", err)
 	}
 	return nil
+}
+
+// forget drops the cached record of the token id ("": of every token).
+func (s *TokenService) forget(id string) {
+	s.records.removeFunc(func(_ [sha256.Size]byte, rec arca.Token) bool { return id == "" || rec.ID == id })
+}
+
+// watch makes the service drop the records of tokens other processes revoke, and tell them of
+// its own revocations (Authenticator.Watch calls it).
+func (s *TokenService) watch(bus notify.Bus) {
+	s.bus = bus
+	bus.Subscribe(notify.Tokens, s.forget)
 }
 
 // tokenFailed is the error for a rejected token, worded like Artifactory's.

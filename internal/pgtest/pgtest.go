@@ -35,8 +35,9 @@ type Server struct {
 	as   []string // the command prefix that runs a binary as the cluster's owner
 	dbs  atomic.Int64
 
-	mu    sync.Mutex
-	named map[string]string // DBFor's databases by key
+	mu      sync.Mutex
+	named   map[string]string // DBFor's databases by key
+	stopped bool
 }
 
 // Start starts a cluster for t and stops it (and removes its files) when t ends. It skips t
@@ -60,6 +61,10 @@ func Start(t testing.TB) *Server {
 	})
 	return s
 }
+
+// Stop stops the cluster now (a test of what happens when the database goes away) and removes
+// its files; the cleanup of Start then has nothing left to do.
+func (s *Server) Stop() error { return s.stop() }
 
 // StartMain starts a cluster for a whole test binary (from TestMain, which has no t); the
 // caller must call stop when the tests are done. Missing binaries are an error here.
@@ -145,6 +150,12 @@ func (s *Server) run(bin string, args ...string) ([]byte, error) {
 }
 
 func (s *Server) stop() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return nil
+	}
+	s.stopped = true
 	out, err := s.run("pg_ctl", "-D", filepath.Join(s.dir, "data"), "-m", "immediate", "-w", "stop")
 	if rmErr := os.RemoveAll(s.dir); err == nil && rmErr != nil {
 		err = rmErr
@@ -186,6 +197,12 @@ func (s *Server) NewDB(t testing.TB) string {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
 	t.Cleanup(func() {
+		s.mu.Lock()
+		stopped := s.stopped
+		s.mu.Unlock()
+		if stopped {
+			return // the database went with the cluster
+		}
 		if err := s.exec(context.Background(), `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
 			t.Logf("pgtest: drop database %s: %v", name, err)
 		}

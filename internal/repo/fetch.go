@@ -53,6 +53,25 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 		land(nil)
 		return it, f, nil
 	}
+	if r.locks != nil {
+		// One flight across the nodes too: the leader of each node waits for the cluster's
+		// lock of the path, held until its flight lands.
+		unlock, err := r.locks.Lock(ctx, "fetch\x00"+r.cache.Key()+"\x00"+p)
+		if err != nil {
+			land(err)
+			return arca.Item{}, nil, err
+		}
+		local := land
+		land = func(err error) {
+			unlock()
+			local(err)
+		}
+		// Another node's flight may have landed while this one waited.
+		if it, f, err := r.cache.Open(ctx, p); err == nil {
+			land(nil)
+			return it, f, nil
+		}
+	}
 	res, err := r.client.Do(context.WithoutCancel(ctx), upstream.Request{Method: http.MethodGet, Path: r.upstreamPath(p), Originated: originated(ctx)})
 	if err != nil {
 		err = r.fetchFailed(p, err)

@@ -14,8 +14,10 @@ import (
 	"arca"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/lock"
 	"arca/internal/lru"
 	"arca/internal/meta"
+	"arca/internal/notify"
 	"arca/internal/repoconfig"
 )
 
@@ -42,6 +44,9 @@ type Registry struct {
 	resMu       sync.Mutex
 	resolutions map[string]Resolution // lower-case virtual key → resolution at resVer
 	resVer      uint64
+
+	bus   notify.Bus  // tells the other processes of configuration changes (Watch)
+	locks lock.Locker // Options.Locks
 }
 
 // Options configure a Registry.
@@ -57,6 +62,9 @@ type Options struct {
 	// MergedCacheBytes is the budget, in bytes, of the merged metadata documents kept in memory
 	// for all virtual repositories together. 0: DefaultMergedCacheBytes; negative: none kept.
 	MergedCacheBytes int64
+	// Locks, when several processes share the store, makes a remote's fetch of a missing path
+	// one across all of them (nil: one process, whose own flights suffice).
+	Locks lock.Locker
 }
 
 // GlobalVirtualKey is the key of the global virtual repository.
@@ -66,7 +74,7 @@ const GlobalVirtualKey = "repo"
 func NewRegistry(ctx context.Context, m meta.Store, b blob.Store, formats *format.Registry, now Clock, log *slog.Logger, opt Options) (*Registry, error) {
 	r := &Registry{meta: m, blobs: b, formats: formats, now: now, log: log, global: opt.GlobalVirtual, id: opt.InstanceID, push: opt.StatisticsPushInterval,
 		merged: newMergedCache(opt.MergedCacheBytes, now),
-		repos:  map[string]Repository{}, resolutions: map[string]Resolution{}}
+		repos:  map[string]Repository{}, resolutions: map[string]Resolution{}, bus: notify.Local{}, locks: opt.Locks}
 	recs, err := m.ListRepos(ctx)
 	if err != nil {
 		return nil, err
@@ -94,6 +102,7 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 	case repoconfig.Remote:
 		cache := NewLocal(cfg, cfg.Key()+CacheSuffix, r.meta, r.blobs, r.now).withFormat(r.formats.For(cfg.PackageType()), r.log)
 		rem := NewRemote(cfg, cache, r.formats.For(cfg.PackageType()), r.id, r.hasLocal, r.now, r.log)
+		rem.locks = r.locks
 		rem.startSmart(r.push)
 		return rem
 	case repoconfig.Virtual:
@@ -185,6 +194,7 @@ func (r *Registry) Create(ctx context.Context, cfg *repoconfig.Config) error {
 	}
 	r.install(cfg)
 	r.installGlobal()
+	r.bus.Publish(ctx, notify.Repos, cfg.Key())
 	return nil
 }
 
@@ -274,6 +284,7 @@ func (r *Registry) Update(ctx context.Context, cfg *repoconfig.Config) error {
 	}
 	r.install(cfg)
 	r.installGlobal()
+	r.bus.Publish(ctx, notify.Repos, cfg.Key())
 	return nil
 }
 
@@ -296,7 +307,77 @@ func (r *Registry) Delete(ctx context.Context, key string) error {
 	}
 	r.uninstall(key)
 	r.installGlobal()
+	r.bus.Publish(ctx, notify.Repos, key)
 	return nil
+}
+
+// Watch makes the registry follow the repositories other processes sharing the database
+// create, update and delete, and tell them of its own changes. Call it before serving.
+func (r *Registry) Watch(bus notify.Bus) {
+	r.bus = bus
+	bus.Subscribe(notify.Repos, func(key string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		var err error
+		if key == "" {
+			err = r.RefreshAll(ctx)
+		} else {
+			err = r.Refresh(ctx, key)
+		}
+		if err != nil {
+			r.log.Error("following another node's repository change failed; restart this node if it persists", "repo", key, "err", err)
+		}
+	})
+}
+
+// Refresh brings the repository key in line with the store after another process changed it:
+// installed from its stored configuration, or removed when the store no longer has it.
+func (r *Registry) Refresh(ctx context.Context, key string) error {
+	rec, err := r.meta.GetRepo(ctx, key)
+	if err != nil && !errors.Is(err, arca.ErrNotFound) {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err != nil || rec.Class == cacheClass {
+		if rep, ok := r.repos[strings.ToLower(key)]; ok && !r.isGlobal(rep) && strings.EqualFold(rep.Config().Key(), key) {
+			r.uninstall(rep.Config().Key())
+			r.installGlobal()
+		}
+		return nil
+	}
+	cfg, err := repoconfig.Load(rec.Config)
+	if err != nil {
+		return fmt.Errorf("loading repository %q: %w", rec.Key, err)
+	}
+	r.install(cfg)
+	r.installGlobal()
+	return nil
+}
+
+// RefreshAll reloads every repository from the store (after notices may have been lost).
+func (r *Registry) RefreshAll(ctx context.Context) error {
+	recs, err := r.meta.ListRepos(ctx)
+	if err != nil {
+		return err
+	}
+	stored := map[string]bool{}
+	var errs []error
+	for _, rec := range recs {
+		if rec.Class == cacheClass {
+			continue
+		}
+		stored[strings.ToLower(rec.Key)] = true
+		if err := r.Refresh(ctx, rec.Key); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, cfg := range r.List() {
+		if !stored[strings.ToLower(cfg.Key())] {
+			errs = append(errs, r.Refresh(ctx, cfg.Key()))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // installGlobal (re)builds the global virtual repository over every local, federated and remote

@@ -13,6 +13,7 @@ import (
 	"arca"
 	"arca/internal/blob"
 	"arca/internal/format"
+	"arca/internal/lock"
 	"arca/internal/lru"
 	"arca/internal/repoconfig"
 	"arca/internal/smart"
@@ -36,7 +37,8 @@ type Remote struct {
 	now    Clock
 	log    *slog.Logger
 
-	flights sync.Map // path → *flight: the one upstream fetch of a missing path
+	flights sync.Map    // path → *flight: the one upstream fetch of a missing path
+	locks   lock.Locker // the cluster's lock of a path's fetch across nodes; nil: one process
 	misses  *missCache
 	smart   *smartRemote // nil unless contentSynchronisation is enabled
 	// peer talks the Artifactory protocol to the upstream (folder listings, smart features).

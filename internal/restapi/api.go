@@ -23,6 +23,7 @@ import (
 	"arca/internal/format"
 	"arca/internal/gc"
 	"arca/internal/meta"
+	"arca/internal/notify"
 	"arca/internal/repo"
 )
 
@@ -52,9 +53,14 @@ type API struct {
 	// Formats are the registered formats; their native protocols are served through Native.
 	Formats *format.Registry
 	// GC runs a blob garbage collection now, one at a time with the periodic ones.
-	GC  GarbageCollector
-	Now func() time.Time
-	Log *slog.Logger
+	GC GarbageCollector
+	// Bus tells the other processes sharing the database of changes to Switches (nil: none).
+	Bus notify.Bus
+	// Health reports whether the node can reach what it serves from; its error, shown to
+	// anyone who pings, must name the failing part without details (nil: always healthy).
+	Health func(ctx context.Context) error
+	Now    func() time.Time
+	Log    *slog.Logger
 }
 
 // GarbageCollector runs a blob garbage collection (gc.Runner).

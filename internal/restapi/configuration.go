@@ -1,6 +1,7 @@
 package restapi
 
 import (
+	"arca/internal/notify"
 	"bufio"
 	"bytes"
 	"fmt"
@@ -57,6 +58,9 @@ func (a *API) PatchConfiguration(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a.Switches.Anonymous.Store(v)
+	if a.Bus != nil {
+		a.Bus.Publish(r.Context(), notify.Settings, SettingAnonymous)
+	}
 	a.Log.Info("configuration changed", "anonAccessEnabled", v)
 	return writeText(w, http.StatusOK, "1 changes to config merged successfully")
 }

@@ -8,8 +8,15 @@ import (
 	"arca/internal/auth"
 )
 
-// Ping handles GET /api/system/ping (no authentication needed, as on Artifactory).
+// Ping handles GET /api/system/ping (no authentication needed, as on Artifactory): "OK" when
+// the node can reach its metadata database and its blob store (API.Health), else 503 naming
+// what it cannot reach, so that a load balancer takes the node out of rotation.
 func (a *API) Ping(w http.ResponseWriter, r *http.Request) error {
+	if a.Health != nil {
+		if err := a.Health(r.Context()); err != nil {
+			return writeText(w, http.StatusServiceUnavailable, "Unavailable: "+err.Error())
+		}
+	}
 	return writeText(w, http.StatusOK, "OK")
 }
 

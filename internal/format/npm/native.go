@@ -1,31 +1,29 @@
 package npm
 
 import (
+	"context"
 	"net/http"
 	"path"
 	"strings"
-	"sync"
 
 	"arca"
 	"arca/internal/format"
+	"arca/internal/lock"
 )
 
 // The npm registry protocol of npm repositories, at /artifactory/api/npm/{repo}/ as in
 // Artifactory. Reference: https://github.com/npm/registry/blob/main/docs/REGISTRY-API.md; the
 // requests npm 11, pnpm, yarn 4 and bun send are exercised by the e2e tests (e2e/npm_*.go).
 
-// Native is the npm format with its registry protocol. It keeps, between requests, a lock per
-// package, so that the read-modify-write of a packument by publishes, dist-tag and deprecate
-// requests never loses an update, and the rendered packuments (tarball URLs rewritten for the
+// Native is the npm format with its registry protocol. It takes a lock per package (its
+// Locker: within the process by default, across the nodes sharing a database with UseLocker),
+// so that the read-modify-write of a packument by publishes, dist-tag and deprecate requests
+// never loses an update, and keeps the rendered packuments (tarball URLs rewritten for the
 // repository asked), so that a hot package costs no JSON work. Create it with New.
-//
-// The locks serialize writers within one process; nodes sharing a database would need a lock
-// in the database.
 type Native struct {
 	Format
 
-	mu    sync.Mutex
-	locks map[string]*pkgLock
+	locks lock.Locker
 
 	rendered  renderCache
 	assembled *assembledCache
@@ -38,40 +36,22 @@ var (
 	_ format.ErrorWriter = (*Native)(nil)
 )
 
-type pkgLock struct {
-	sync.Mutex
-	users int
-}
-
 // New returns the npm format whose cache of rendered packuments holds up to cacheBytes, and its
 // caches of packuments assembled from records, of parsed packuments and of rendered manifests
 // up to cacheBytes/2 each (in all at most 2.5 × cacheBytes).
 func New(cacheBytes int) *Native {
-	n := &Native{locks: map[string]*pkgLock{}, rendered: newRenderCache(cacheBytes), assembled: newAssembledCache(cacheBytes / 2)}
+	n := &Native{locks: &lock.Keyed{}, rendered: newRenderCache(cacheBytes), assembled: newAssembledCache(cacheBytes / 2)}
 	n.parsed, n.manifests = newParsedCaches(cacheBytes / 2)
 	return n
 }
 
+// UseLocker makes the package locks l's (a lock across the nodes of a cluster). Call it
+// before serving.
+func (n *Native) UseLocker(l lock.Locker) { n.locks = l }
+
 // lock takes the lock of repoKey's package name and returns its release.
-func (n *Native) lock(repoKey, name string) func() {
-	k := strings.ToLower(repoKey) + "\x00" + name
-	n.mu.Lock()
-	l := n.locks[k]
-	if l == nil {
-		l = &pkgLock{}
-		n.locks[k] = l
-	}
-	l.users++
-	n.mu.Unlock()
-	l.Lock()
-	return func() {
-		l.Unlock()
-		n.mu.Lock()
-		if l.users--; l.users == 0 {
-			delete(n.locks, k)
-		}
-		n.mu.Unlock()
-	}
+func (n *Native) lock(ctx context.Context, repoKey, name string) (func(), error) {
+	return n.locks.Lock(ctx, "npm\x00"+strings.ToLower(repoKey)+"\x00"+name)
 }
 
 // call is one request's view of the protocol: the format's state and the server's services.

@@ -49,7 +49,11 @@ func (c call) put(w http.ResponseWriter, r *http.Request, rep format.Repository,
 		return err
 	}
 	key, by, ctx := t.Key(), c.by(r), r.Context()
-	defer c.lock(key, name)()
+	unlock, err := c.lock(ctx, key, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := loadPackage(ctx, t, name, !publish, publishedVersions(body)...)
 	if err != nil {
 		return err
@@ -140,7 +144,11 @@ func (c call) deletePackage(w http.ResponseWriter, r *http.Request, rep format.R
 	if err != nil {
 		return err
 	}
-	defer c.lock(t.Key(), name)()
+	unlock, err := c.lock(r.Context(), t.Key(), name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := t.Delete(r.Context(), name); err != nil {
 		if errors.Is(err, arca.ErrNotFound) {
 			return arca.Errorf(arca.ErrNotFound, "package '%s' not found in '%s'", name, t.Key())
@@ -159,7 +167,11 @@ func (c call) deleteTarball(w http.ResponseWriter, r *http.Request, rep format.R
 		return err
 	}
 	key, ctx := t.Key(), r.Context()
-	defer c.lock(key, name)()
+	unlock, err := c.lock(ctx, key, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := loadPackage(ctx, t, name, true)
 	if err != nil {
 		return err
@@ -234,7 +246,11 @@ func (c call) distTags(w http.ResponseWriter, r *http.Request, rep format.Reposi
 			return err
 		}
 	}
-	defer c.lock(t.Key(), name)()
+	unlock, err := c.lock(r.Context(), t.Key(), name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	st, err := loadPackage(r.Context(), t, name, false, slices.Collect(maps.Values(set))...)
 	if err != nil {
 		return err

@@ -16,9 +16,9 @@
 // validity against writes is the generation stored in each entry and checked here on every
 // hit, which lru knows nothing of. A "none" result is an ordinary entry holding an empty list.
 //
-// The cache is correct only when every write goes through this process (the embedded SQLite
-// deployment). Several nodes sharing a PostgreSQL database must not use it, or must accept
-// staleness bounded by maxAge.
+// The cache is correct when every write goes through this process (the embedded SQLite
+// deployment), or when it Watches a notify.Bus that carries the writes of the other processes
+// sharing the database (several nodes on PostgreSQL); a lost notice is bounded by maxAge.
 package itemcache
 
 import (
@@ -31,6 +31,7 @@ import (
 	"arca"
 	"arca/internal/lru"
 	"arca/internal/meta"
+	"arca/internal/notify"
 )
 
 // Store wraps a meta.Store. Methods it does not override go straight to the inner store; the
@@ -42,6 +43,7 @@ type Store struct {
 	finds   *lru.Cache[findKey, findEntry]       // FindItems results (find.go)
 	sets    *lru.Cache[string, []*atomic.Uint64] // a key list's generation counters (find.go)
 	gens    sync.Map                             // lower-case repo key → *atomic.Uint64; never deleted, so pointers stay valid
+	bus     notify.Bus                           // tells the other processes of local writes (Watch)
 }
 
 type key struct{ repo, path string }
@@ -65,6 +67,7 @@ func New(inner meta.Store, max int, maxAge time.Duration) *Store {
 		entries: lru.New(lru.Options[key, entry]{MaxCost: int64(max), TTL: maxAge}),
 		finds:   lru.New(lru.Options[findKey, findEntry]{MaxCost: int64(max), TTL: maxAge}),
 		sets:    lru.New(lru.Options[string, []*atomic.Uint64]{MaxCost: int64(max)}),
+		bus:     notify.Local{},
 	}
 }
 
@@ -95,6 +98,31 @@ func (s *Store) gen(repo string) *atomic.Uint64 {
 // invalidate makes every cached item of repo stale.
 func (s *Store) invalidate(repo string) { s.gen(repo).Add(1) }
 
+// changed follows a local write to repo's items: the cached ones go stale here, and the other
+// processes on the database are told.
+func (s *Store) changed(ctx context.Context, repo string) {
+	s.invalidate(repo)
+	s.bus.Publish(ctx, notify.Items, repo)
+}
+
+// Watch makes the cache follow the writes of the other processes sharing the database, through
+// bus, and tell them of its own: a notice for a repository makes its cached items stale, a
+// reset all of them. Call it before serving; without it (or with notify.Local) the cache is
+// right only when every write goes through this process.
+func (s *Store) Watch(bus notify.Bus) {
+	s.bus = bus
+	bus.Subscribe(notify.Items, func(repo string) {
+		if repo != "" {
+			s.invalidate(repo)
+			return
+		}
+		s.gens.Range(func(_, g any) bool {
+			g.(*atomic.Uint64).Add(1)
+			return true
+		})
+	})
+}
+
 // GetItem implements meta.Items from the cache when it can. Misses and errors are not cached.
 func (s *Store) GetItem(ctx context.Context, repo, path string) (arca.Item, error) {
 	g := s.gen(repo)
@@ -118,44 +146,44 @@ func (s *Store) Len() int { return s.entries.Len() }
 // CreateRepo implements meta.Repos. The new repository's root is an item (FindItems of "" may
 // have cached its absence), so the key's generation moves.
 func (s *Store) CreateRepo(ctx context.Context, r meta.RepoRecord) error {
-	defer s.invalidate(r.Key)
+	defer s.changed(ctx, r.Key)
 	return s.Store.CreateRepo(ctx, r)
 }
 
 // DeleteRepo implements meta.Repos.
 func (s *Store) DeleteRepo(ctx context.Context, key string) error {
-	defer s.invalidate(key)
+	defer s.changed(ctx, key)
 	return s.Store.DeleteRepo(ctx, key)
 }
 
 // PutFile implements meta.Items.
 func (s *Store) PutFile(ctx context.Context, f arca.Item, opt meta.PutOptions) (arca.Item, error) {
-	defer s.invalidate(f.Repo)
+	defer s.changed(ctx, f.Repo)
 	return s.Store.PutFile(ctx, f, opt)
 }
 
 // MakeFolder implements meta.Items.
 func (s *Store) MakeFolder(ctx context.Context, repo, path, by string, at time.Time) (arca.Item, error) {
-	defer s.invalidate(repo)
+	defer s.changed(ctx, repo)
 	return s.Store.MakeFolder(ctx, repo, path, by, at)
 }
 
 // Delete implements meta.Items.
 func (s *Store) Delete(ctx context.Context, repo, path string) (int, error) {
-	defer s.invalidate(repo)
+	defer s.changed(ctx, repo)
 	return s.Store.Delete(ctx, repo, path)
 }
 
 // Copy implements meta.Items.
 func (s *Store) Copy(ctx context.Context, srcRepo, srcPath, dstRepo, dstPath, by string, at time.Time) (int, error) {
-	defer s.invalidate(dstRepo)
+	defer s.changed(ctx, dstRepo)
 	return s.Store.Copy(ctx, srcRepo, srcPath, dstRepo, dstPath, by, at)
 }
 
 // Move implements meta.Items.
 func (s *Store) Move(ctx context.Context, srcRepo, srcPath, dstRepo, dstPath, by string, at time.Time) (int, error) {
-	defer s.invalidate(srcRepo)
-	defer s.invalidate(dstRepo)
+	defer s.changed(ctx, srcRepo)
+	defer s.changed(ctx, dstRepo)
 	return s.Store.Move(ctx, srcRepo, srcPath, dstRepo, dstPath, by, at)
 }
 

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"embed"
 	"fmt"
 	"io/fs"
@@ -74,10 +73,7 @@ func migrateLocked(ctx context.Context, db *sql.DB, d dialect) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
-	defer func() {
-		_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // discard it
-		_ = conn.Close()
-	}()
+	defer discard(conn)
 	unlock, err := d.LockMigrations(ctx, conn)
 	if err != nil {
 		return err

@@ -2,7 +2,10 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -124,7 +127,7 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...PostgresOption) (*Sto
 	db.SetMaxOpenConns(o.maxConns)
 	db.SetMaxIdleConns(o.maxConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
-	s := &Store{w: db, r: db, d: postgresDialect{}}
+	s := &Store{w: db, r: db, d: postgresDialect{}, shared: true}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: connect: %w", err)
@@ -138,4 +141,46 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...PostgresOption) (*Sto
 		return nil, fmt.Errorf("postgres: prepare: %w", err)
 	}
 	return s, nil
+}
+
+// lockPostgres takes the advisory lock of name on a connection of its own, after the process's
+// own lock of that name (so that contenders within one process wait without holding
+// connections). The connection goes with the release: closed, not pooled, so the lock cannot
+// outlive it, and a process that dies releases its locks with its connections.
+func (s *Store) lockPostgres(ctx context.Context, name string) (func(), error) {
+	unlockLocal, err := s.locks.Lock(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		unlockLocal()
+		return nil, fmt.Errorf("postgres: lock %q: %w", name, err)
+	}
+	key := lockKey(name)
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+		discard(conn)
+		unlockLocal()
+		return nil, fmt.Errorf("postgres: lock %q: %w", name, err)
+	}
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_, _ = conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", key)
+		discard(conn)
+		unlockLocal()
+	}, nil
+}
+
+// lockKey is the advisory lock key of a name: 64 bits of its SHA-256 (names may hold any
+// bytes, which PostgreSQL text may not).
+func lockKey(name string) int64 {
+	sum := sha256.Sum256([]byte(name))
+	return int64(binary.BigEndian.Uint64(sum[:8]))
+}
+
+// discard closes conn for good rather than returning it to the pool.
+func discard(conn *sql.Conn) {
+	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+	_ = conn.Close()
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"arca"
 	"arca/internal/meta"
@@ -72,4 +73,59 @@ func TestPostgresInvalidText(t *testing.T) {
 	if n != 0 {
 		t.Errorf("%d items stored after refused writes, want 0", n)
 	}
+}
+
+// TestPostgresLock: the lock of a name is held by one process at a time across stores on one
+// database (two nodes), other names do not wait, and a holder that goes away releases it.
+func TestPostgresLock(t *testing.T) {
+	pg := pgtest.Start(t)
+	dsn := pg.NewDB(t)
+	open := func() *Store {
+		s, err := OpenPostgres(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	a, b := open(), open()
+	defer b.Close()
+	ctx := context.Background()
+	unlock, err := a.Lock(ctx, "npm-local\x00left-pad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if _, err := b.Lock(short, "npm-local\x00left-pad"); err == nil {
+		t.Fatal("node b took a lock node a holds")
+	}
+	other, err := b.Lock(ctx, "npm-local\x00right-pad")
+	if err != nil {
+		t.Fatalf("another name: %v", err)
+	}
+	other()
+	unlock()
+	again, err := b.Lock(ctx, "npm-local\x00left-pad")
+	if err != nil {
+		t.Fatalf("after a released it: %v", err)
+	}
+	again()
+
+	// A holder that dies: its connections close, and the lock with them.
+	if _, err := a.Lock(ctx, "held by the dead"); err != nil {
+		t.Fatal(err)
+	}
+	a.Close() // what a killed process's connections do; the lock's own connection is closed below
+	var n int
+	if err := b.r.QueryRow(`SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query LIKE '%pg_advisory_lock%' AND pid <> pg_backend_pid()`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	waited, cancel2 := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel2()
+	unlockDead, err := b.Lock(waited, "held by the dead")
+	if err != nil {
+		t.Fatalf("the lock of a holder whose connection died: %v", err)
+	}
+	unlockDead()
 }

@@ -24,6 +24,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"arca"
+	"arca/internal/lock"
 	"arca/internal/meta"
 )
 
@@ -40,6 +41,20 @@ type Store struct {
 	// finds holds FindItems' statements on the read pool, [items, root][log2 of the key count],
 	// each prepared on first use (find.go).
 	finds [2][findBuckets]atomic.Pointer[sql.Stmt]
+
+	locks  lock.Keyed // the process's named locks (Lock)
+	shared bool       // other processes may open the database (PostgreSQL): Lock takes advisory locks too
+}
+
+var _ lock.Locker = (*Store)(nil)
+
+// Lock implements lock.Locker: within the process on SQLite (only this process opens the
+// database), across every process sharing the database on PostgreSQL.
+func (s *Store) Lock(ctx context.Context, name string) (func(), error) {
+	if s.shared {
+		return s.lockPostgres(ctx, name)
+	}
+	return s.locks.Lock(ctx, name)
 }
 
 // Option configures OpenSQLite.
@@ -151,6 +166,21 @@ func (s *Store) Close() error {
 		errs = append(errs, s.w.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers a query on the read pool (and, on SQLite, the
+// writer's connection).
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("meta: ping: %w", err)
+	}
+	if s.w != s.r {
+		if err := s.w.PingContext(ctx); err != nil {
+			return fmt.Errorf("meta: ping: %w", err)
+		}
+	}
+	return nil
 }
 
 // querier is what *sql.DB and *sql.Tx have in common, so helpers serve reads and transactions.
