@@ -230,3 +230,70 @@ func TestPingFailsWithoutDatabase(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// clusterStatus is GET /api/system/status.
+type clusterStatus struct {
+	Node, Leader, Metadata, Blobs string
+	Nodes                         []struct {
+		ID, Address  string
+		Leader, Self bool
+	}
+}
+
+// TestNodesStatusAndLeader: every node lists all of them and the one leader of the background
+// work; when the leader stops, another takes the work over and the list drops it.
+func TestNodesStatusAndLeader(t *testing.T) {
+	nodes := startNodes(t, 3)
+	var st clusterStatus
+	nodes[1].must(200, req{method: "GET", path: "/api/system/status"}).json(t, &st)
+	if len(st.Nodes) != 3 || st.Metadata != "postgresql" || st.Leader == "" {
+		t.Fatalf("status from node 1: %+v; want 3 nodes on postgresql and a leader", st)
+	}
+	leader := -1
+	for i, n := range nodes {
+		var mine clusterStatus
+		n.must(200, req{method: "GET", path: "/api/system/status"}).json(t, &mine)
+		if mine.Leader != st.Leader {
+			t.Errorf("node %d names leader %s, node 1 %s", i, mine.Leader, st.Leader)
+		}
+		if mine.Node == st.Leader {
+			leader = i
+		}
+		self := 0
+		for _, p := range mine.Nodes {
+			if p.Self {
+				self++
+				if p.ID != mine.Node || p.Address != strings.TrimSuffix(strings.TrimPrefix(n.base, "http://"), "/artifactory") {
+					t.Errorf("node %d lists itself as %+v, answering as %s at %s", i, p, mine.Node, n.base)
+				}
+			}
+		}
+		if self != 1 {
+			t.Errorf("node %d marks %d nodes as itself", i, self)
+		}
+	}
+	if leader < 0 {
+		t.Fatalf("no node answers as the leader %s", st.Leader)
+	}
+	nodes[0].must(401, req{method: "GET", path: "/api/system/status", user: "-"})
+	nodes[0].must(200, req{method: "GET", path: "/api/v1/system/readiness", user: "-"})
+	nodes[0].must(200, req{method: "GET", path: "/api/v1/system/liveness", user: "-"})
+
+	// The leader stops: it gives the lease up, and the next heartbeat of another takes it.
+	if err := nodes[leader].app.Shutdown(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	other := nodes[(leader+1)%3]
+	deadline := time.Now().Add(12 * time.Second) // the 5 s heartbeat, twice, and some
+	for {
+		var after clusterStatus
+		other.must(200, req{method: "GET", path: "/api/system/status"}).json(t, &after)
+		if len(after.Nodes) == 2 && after.Leader != "" && after.Leader != st.Leader {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the leader stopped: %+v; want 2 nodes and a new leader", after)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -51,8 +51,9 @@ type App struct {
 	store meta.Store
 	done  chan error
 	stop  context.CancelFunc
-	// flushed is closed when the statistics flusher has made its final flush.
-	flushed chan struct{}
+	// flushed is closed when the statistics flusher has made its final flush, left when the
+	// node has given up its lease and left the list of nodes.
+	flushed, left chan struct{}
 
 	shutdownOnce sync.Once
 	shutdownErr  error
@@ -99,12 +100,13 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	// PostgreSQL, the other processes' writes arrive as notices on the bus.
 	store := itemcache.New(db, 100_000, 10*time.Minute)
 	undo = append(undo, func() { store.Close() })
-	bus, pgBus, err := openBus(cfg, log)
+	nodeID := randomID() // this process among the instance's nodes
+	bus, pgBus, err := openBus(cfg, nodeID, log)
 	if err != nil {
 		return nil, err
 	}
 	store.Watch(bus)
-	a := &App{log: log, lock: lock, store: store, done: make(chan error, 1), flushed: make(chan struct{})}
+	a := &App{log: log, lock: lock, store: store, done: make(chan error, 1), flushed: make(chan struct{}), left: make(chan struct{})}
 	files, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("opening the blob store: %w", err)
@@ -173,6 +175,9 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		Health: (&health{db: db, blobs: files, log: log}).check,
 	}
 	a.Addr = ln.Addr().String()
+	self := &node{id: nodeID, address: a.Addr, version: version, started: time.Now(), store: store, log: log}
+	self.beat(ctx) // listed, and the leader if no other node is, before serving
+	api.Cluster, api.Storage = self, restapi.StorageKinds{Metadata: metadataName(cfg), Blobs: blobsKind(cfg)}
 	a.srv = &http.Server{
 		Handler:           server.New(api, authn, log, server.Options{LogRequests: cfg.LogRequests}),
 		ReadHeaderTimeout: 30 * time.Second,
@@ -195,8 +200,12 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		downloads.Run(bg)
 		close(a.flushed)
 	}()
-	go collectGarbage(bg, collector, log)
-	go cleanupRemoteCaches(bg, repos, log)
+	go func() {
+		self.run(bg)
+		close(a.left)
+	}()
+	go collectGarbage(bg, collector, self.isLeader, log)
+	go cleanupRemoteCaches(bg, repos, self.isLeader, log)
 	go func() {
 		err := a.srv.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {
@@ -278,9 +287,11 @@ func (a *App) Shutdown(ctx context.Context) error {
 			flushCtx, cancel = context.WithTimeout(context.Background(), flushGrace)
 			defer cancel()
 		}
-		select {
-		case <-a.flushed:
-		case <-flushCtx.Done():
+		for _, done := range []chan struct{}{a.flushed, a.left} {
+			select {
+			case <-done:
+			case <-flushCtx.Done():
+			}
 		}
 		a.shutdownErr = errors.Join(err, a.store.Close(), a.lock.Release())
 		a.log.Info("shutdown complete", "took", time.Since(begin).Round(time.Millisecond), "drained", drained)
@@ -292,8 +303,9 @@ func (a *App) Shutdown(ctx context.Context) error {
 // uploads that committed their bytes but not yet their item row.
 const gcGrace = 24 * time.Hour
 
-// collectGarbage removes unreferenced blobs periodically.
-func collectGarbage(ctx context.Context, collector *gc.Runner, log *slog.Logger) {
+// collectGarbage removes unreferenced blobs periodically, when this node is the leader of the
+// background work.
+func collectGarbage(ctx context.Context, collector *gc.Runner, leader func() bool, log *slog.Logger) {
 	// The first collection runs a few minutes after start (leftovers of a crash), then every 6 h.
 	t := time.NewTimer(5 * time.Minute)
 	defer t.Stop()
@@ -303,6 +315,9 @@ func collectGarbage(ctx context.Context, collector *gc.Runner, log *slog.Logger)
 			return
 		case <-t.C:
 			t.Reset(6 * time.Hour)
+		}
+		if !leader() {
+			continue // another node runs the collection
 		}
 		res, err := collector.Run(ctx)
 		if err != nil {
@@ -330,8 +345,9 @@ func loadSwitches(ctx context.Context, store meta.Settings, cfg config.Config) (
 }
 
 // cleanupRemoteCaches removes unused cached artifacts of the remote repositories that ask for it
-// (unusedArtifactsCleanupPeriodHours), every hour.
-func cleanupRemoteCaches(ctx context.Context, repos *repo.Registry, log *slog.Logger) {
+// (unusedArtifactsCleanupPeriodHours), every hour, when this node is the leader of the
+// background work.
+func cleanupRemoteCaches(ctx context.Context, repos *repo.Registry, leader func() bool, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -339,6 +355,9 @@ func cleanupRemoteCaches(ctx context.Context, repos *repo.Registry, log *slog.Lo
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if !leader() {
+			continue // another node cleans up
 		}
 		n, err := repos.CleanupUnused(ctx)
 		if err != nil {

@@ -42,3 +42,11 @@ func blobsName(cfg config.Config) string {
 	}
 	return filepath.Join(cfg.DataDir, "blobs")
 }
+
+// blobsKind names the kind of blob store for the status: "s3" or "files".
+func blobsKind(cfg config.Config) string {
+	if strings.HasPrefix(cfg.Blobs, "s3://") {
+		return "s3"
+	}
+	return "files"
+}

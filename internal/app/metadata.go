@@ -37,11 +37,11 @@ func metadataName(cfg config.Config) string {
 // openBus returns the bus that carries change notices between the processes sharing the
 // metadata database: PostgreSQL's LISTEN/NOTIFY (returned a second time, to be Run), or
 // nothing to carry for SQLite, which only this process opens.
-func openBus(cfg config.Config, log *slog.Logger) (notify.Bus, *notify.Postgres, error) {
+func openBus(cfg config.Config, nodeID string, log *slog.Logger) (notify.Bus, *notify.Postgres, error) {
 	if cfg.DB == "" {
 		return notify.Local{}, nil, nil
 	}
-	bus, err := notify.NewPostgres(cfg.DB, randomID(), log)
+	bus, err := notify.NewPostgres(cfg.DB, nodeID, log)
 	if err != nil {
 		return nil, nil, fmt.Errorf("postgres: %w", err)
 	}

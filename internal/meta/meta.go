@@ -229,6 +229,35 @@ type Settings interface {
 	SetSettingIfAbsent(ctx context.Context, key, value string) (string, error)
 }
 
+// Node is a running process of the instance (a node of a cluster; the only one on SQLite), as
+// it last reported itself.
+type Node struct {
+	ID        string // unique per process start
+	Address   string // where it listens, as configured
+	Version   string
+	Started   time.Time
+	Heartbeat time.Time // its last report
+}
+
+// Cluster keeps the instance's nodes and the leases that elect one of them for background
+// work. Times are whole milliseconds; every method is one statement, atomic across processes.
+type Cluster interface {
+	// Heartbeat stores n, replacing the row of n.ID.
+	Heartbeat(ctx context.Context, n Node) error
+	// Nodes returns the nodes whose last heartbeat is at or after since, ordered by ID.
+	Nodes(ctx context.Context, since time.Time) ([]Node, error)
+	// RemoveNode deletes the node's row (a node that stops); unknown: not an error.
+	RemoveNode(ctx context.Context, id string) error
+	// AcquireLease gives the lease name to holder until `until` when it is free, expired
+	// (its expiry is before now) or holder's already (a renewal), and reports whether holder
+	// has it afterwards.
+	AcquireLease(ctx context.Context, name, holder string, now, until time.Time) (bool, error)
+	// ReleaseLease frees the lease if holder has it; otherwise it does nothing.
+	ReleaseLease(ctx context.Context, name, holder string) error
+	// Lease returns the holder of the lease and its expiry; ("", zero) when none ever had it.
+	Lease(ctx context.Context, name string) (holder string, expires time.Time, err error)
+}
+
 // Store is the complete metadata store.
 type Store interface {
 	Repos
@@ -239,5 +268,6 @@ type Store interface {
 	Users
 	Tokens
 	Settings
+	Cluster
 	Close() error
 }

@@ -59,9 +59,16 @@ type API struct {
 	// Health reports whether the node can reach what it serves from; its error, shown to
 	// anyone who pings, must name the failing part without details (nil: always healthy).
 	Health func(ctx context.Context) error
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Cluster reports the instance's nodes; Storage names the kinds of storage they share.
+	Cluster Cluster
+	Storage StorageKinds
+	Now     func() time.Time
+	Log     *slog.Logger
 }
+
+// StorageKinds names the storage of the instance for the status: "sqlite" or "postgresql",
+// "files" or "s3".
+type StorageKinds struct{ Metadata, Blobs string }
 
 // GarbageCollector runs a blob garbage collection (gc.Runner).
 type GarbageCollector interface {
