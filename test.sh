@@ -48,6 +48,12 @@ if [ -x "$ARCA_MINIO" ] && command -v initdb >/dev/null 2>&1 || [ -n "${CI:-}" ]
 else
   echo "SKIPPED: needs MinIO ($ARCA_MINIO) and the PostgreSQL server binaries (initdb on PATH)"
 fi
+echo "== cluster test: 3 nodes on PostgreSQL and MinIO behind nginx, one killed and restarted"
+if [ -x "$ARCA_MINIO" ] && command -v initdb >/dev/null 2>&1 && { command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ]; } || [ -n "${CI:-}" ]; then
+  ARCA_CLUSTER_TEST=1 go test -count=1 -v -run '^TestCluster$' ./e2e/cluster/ 2>&1 | grep -v '^=== ' || status=1
+else
+  echo "SKIPPED: needs MinIO, the PostgreSQL server binaries and nginx"
+fi
 echo "== acceptance (jfrog-client-go)"
 (cd acceptance && go vet ./... && go test -count=1 ./...) || status=$?
 

@@ -74,6 +74,8 @@ func TestNodesSeeEachOthersChanges(t *testing.T) {
 	a, b := nodes[0], nodes[1]
 
 	a.local("libs")
+	// At once, before the notice can have arrived: b finds the member in the database.
+	b.createRepo("libs-virtual", `{"rclass":"virtual","packageType":"generic","repositories":["libs"]}`)
 	within(t, "a new repository", func() string { return status(b, 200, req{method: "GET", path: "/api/repositories/libs"}) })
 
 	a.put("/libs/app.txt", "v1")

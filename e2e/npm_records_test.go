@@ -15,21 +15,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"arca/internal/format/npm/npmtest"
 )
 
-// publishBody is the document npm publish sends for name@version with a tarball of the given
-// content (the registry checks the digests, not what is inside).
+// publishBody is the document npm publish sends (npmtest.PublishBody).
 func publishBody(name, version, content string) string {
-	data := []byte(content)
-	s512, s1 := sha512.Sum512(data), sha1.Sum(data)
-	file := name + "-" + version + ".tgz"
-	doc, _ := json.Marshal(map[string]any{"_id": name, "name": name, "description": "d", "dist-tags": map[string]string{"latest": version},
-		"versions": map[string]any{version: map[string]any{"name": name, "version": version, "_id": name + "@" + version,
-			"dist": map[string]any{"shasum": hex.EncodeToString(s1[:]), "integrity": "sha512-" + base64.StdEncoding.EncodeToString(s512[:]),
-				"tarball": "http://registry.invalid/" + name + "/-/" + file}}},
-		"_attachments": map[string]any{file: map[string]any{"content_type": "application/octet-stream",
-			"data": base64.StdEncoding.EncodeToString(data), "length": len(data)}}})
-	return string(doc)
+	return npmtest.PublishBody(name, version, content)
 }
 
 // npmPublish publishes name@version to repository key and fails the test unless it is 201.

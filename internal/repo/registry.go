@@ -180,7 +180,7 @@ func (r *Registry) Create(ctx context.Context, cfg *repoconfig.Config) error {
 	if err := r.checkNew(cfg.Key()); err != nil {
 		return err
 	}
-	if err := r.checkRefs(cfg); err != nil {
+	if err := r.checkRefs(ctx, cfg); err != nil {
 		return err
 	}
 	if err := r.meta.CreateRepo(ctx, record(cfg, r.now)); err != nil {
@@ -268,15 +268,39 @@ func (r *Registry) lookup(key string) (*repoconfig.Config, bool) {
 
 // checkRefs verifies a virtual's members: they exist, have its package type, form no cycle,
 // and its default deployment repository is one of its local members.
-func (r *Registry) checkRefs(cfg *repoconfig.Config) error {
-	return CheckMembers(cfg, r.lookup)
+//
+// A member this process does not know yet is looked up in the store, and installed when found
+// there: another node may have created it an instant ago, before its notice arrived.
+func (r *Registry) checkRefs(ctx context.Context, cfg *repoconfig.Config) error {
+	return CheckMembers(cfg, func(key string) (*repoconfig.Config, bool) {
+		if c, ok := r.lookup(key); ok {
+			return c, true
+		}
+		return r.loadLocked(ctx, key)
+	})
+}
+
+// loadLocked installs the repository key from the store, for a key this process does not know
+// (created by another node a moment ago); the caller holds mu. Missing: false.
+func (r *Registry) loadLocked(ctx context.Context, key string) (*repoconfig.Config, bool) {
+	rec, err := r.meta.GetRepo(ctx, key)
+	if err != nil || rec.Class == cacheClass {
+		return nil, false
+	}
+	c, err := repoconfig.Load(rec.Config)
+	if err != nil {
+		return nil, false
+	}
+	r.install(c)
+	r.installGlobal()
+	return c, true
 }
 
 // Update replaces the configuration of an existing repository.
 func (r *Registry) Update(ctx context.Context, cfg *repoconfig.Config) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if err := r.checkRefs(cfg); err != nil {
+	if err := r.checkRefs(ctx, cfg); err != nil {
 		return err
 	}
 	if err := r.meta.UpdateRepo(ctx, record(cfg, r.now)); err != nil {
@@ -293,6 +317,11 @@ func (r *Registry) Delete(ctx context.Context, key string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	repo, ok := r.repos[strings.ToLower(key)]
+	if !ok {
+		if _, found := r.loadLocked(ctx, key); found { // another node's, not announced yet
+			repo, ok = r.repos[strings.ToLower(key)]
+		}
+	}
 	if !ok || !strings.EqualFold(repo.Config().Key(), key) || r.isGlobal(repo) {
 		return arca.Errorf(arca.ErrNotFound, "repository '%s' does not exist", key)
 	}
