@@ -27,6 +27,7 @@ import (
 
 	"arca/internal/pgtest"
 	"arca/internal/s3test"
+	"arca/internal/testnet"
 )
 
 const adminPassword = "cluster-admin-pw"
@@ -141,7 +142,7 @@ func coldFetchOnce(t *testing.T, nodes []*node) {
 		}
 		http.NotFound(w, r)
 	})}
-	port, err := freePort()
+	port, err := testnet.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"arca/internal/testnet"
 )
 
 // buildArca builds the arca binary into dir.
@@ -39,7 +40,7 @@ type node struct {
 }
 
 func newNode(t *testing.T, bin string, env []string, dir string) *node {
-	port, err := freePort()
+	port, err := testnet.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +131,7 @@ func startNginx(t *testing.T, dir string, nodes []*node) string {
 	if err != nil {
 		t.Fatal("nginx is not installed (Debian: apt-get install nginx-light)")
 	}
-	port, err := freePort()
+	port, err := testnet.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,13 +177,4 @@ http {
 	}
 	t.Cleanup(func() { _ = exec.Command(bin, "-c", cf, "-p", dir, "-s", "stop").Run() })
 	return "http://127.0.0.1:" + strconv.Itoa(port) + "/artifactory"
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }

@@ -11,21 +11,20 @@ package pgtest
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to create databases
+
+	"arca/internal/testnet"
 )
 
 // Server is a running throwaway cluster. Its methods are safe for concurrent use.
@@ -100,7 +99,7 @@ func start() (*Server, error) {
 			return nil, err
 		}
 	}
-	if s.port, err = freePort(); err != nil {
+	if s.port, err = testnet.FreePort(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -221,19 +220,4 @@ func (s *Server) exec(ctx context.Context, stmt string) error {
 	defer cancel()
 	_, err = db.ExecContext(ctx, stmt)
 	return err
-}
-
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	_, p, _ := strings.Cut(ln.Addr().String(), ":")
-	n, err := strconv.Atoi(p)
-	if err != nil {
-		return 0, errors.New("pgtest: no free port")
-	}
-	return n, nil
 }

@@ -9,7 +9,6 @@ package s3test
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,6 +18,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"arca/internal/testnet"
 )
 
 // Credentials of the server's root user.
@@ -84,11 +85,11 @@ func StartMain() (s *Server, stop func(), err error) {
 		os.RemoveAll(dir)
 		return nil, nil, fmt.Errorf("s3test: %w", err)
 	}
-	port, err := freePort()
+	port, err := testnet.FreePort()
 	if err != nil {
 		return fail(err)
 	}
-	console, err := freePort()
+	console, err := testnet.FreePort()
 	if err != nil {
 		return fail(err)
 	}
@@ -160,13 +161,4 @@ func (s *Server) BucketFor(key string) string {
 	b := s.NewBucket()
 	s.named[key] = b
 	return b
-}
-
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
 }
