@@ -31,6 +31,7 @@ import (
 	"arca/internal/gc"
 	"arca/internal/meta"
 	"arca/internal/meta/itemcache"
+	"arca/internal/metrics"
 	"arca/internal/repo"
 	"arca/internal/restapi"
 	"arca/internal/server"
@@ -135,8 +136,9 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if merged == 0 {
 		merged = -1 // the configuration's 0 keeps none; the registry's 0 means its default
 	}
+	mets := metrics.New()
 	ropts := repo.Options{GlobalVirtual: cfg.GlobalVirtual, InstanceID: id,
-		StatisticsPushInterval: cfg.StatisticsPushInterval, MergedCacheBytes: merged}
+		StatisticsPushInterval: cfg.StatisticsPushInterval, MergedCacheBytes: merged, OnFetch: mets.Fetch}
 	if cfg.DB != "" { // nodes share the database: their remotes' fetches and npm writes lock in it
 		ropts.Locks = db
 		npmFormat.UseLocker(db)
@@ -164,7 +166,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	anonymous := switches.Anonymous.Load
 	authn := auth.NewAuthenticator(store, tokens, anonymous, nil)
 	authn.Watch(bus)
-	collector := &gc.Runner{Blobs: blobs, Refs: store, Grace: gcGrace, Log: log}
+	collector := &gc.Runner{Blobs: blobs, Refs: store, Grace: gcGrace, Log: log, Observe: observeGC(mets)}
 	downloads := repo.NewDownloads(store, log)
 	downloads.Listen(repos.Downloaded)
 	api := &restapi.API{
@@ -178,8 +180,11 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	self := &node{id: nodeID, address: a.Addr, version: version, started: time.Now(), store: store, log: log}
 	self.beat(ctx) // listed, and the leader if no other node is, before serving
 	api.Cluster, api.Storage = self, restapi.StorageKinds{Metadata: metadataName(cfg), Blobs: blobsKind(cfg)}
+	api.MetricsHandler = mets.Handler()
+	registerMetrics(mets, db, store, blobs, self)
 	a.srv = &http.Server{
-		Handler:           server.New(api, authn, log, server.Options{LogRequests: cfg.LogRequests}),
+		Handler: server.New(api, authn, log, server.Options{LogRequests: cfg.LogRequests, Metrics: mets,
+			KnownRepo: func(key string) bool { _, err := repos.Get(key); return err == nil }}),
 		ReadHeaderTimeout: 30 * time.Second,
 		IdleTimeout:       5 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

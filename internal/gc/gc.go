@@ -277,6 +277,8 @@ type Runner struct {
 	Pace  Pace
 	Log   *slog.Logger
 	Now   func() time.Time // nil: time.Now
+	// Observe, when set, is told the outcome of every Run (for metrics).
+	Observe func(Result, error)
 
 	mu sync.Mutex
 }
@@ -289,5 +291,9 @@ func (r *Runner) Run(ctx context.Context) (Result, error) {
 	if r.Now != nil {
 		now = r.Now
 	}
-	return CollectPaced(ctx, r.Blobs, r.Refs, r.Grace, now(), r.Log, r.Pace)
+	res, err := CollectPaced(ctx, r.Blobs, r.Refs, r.Grace, now(), r.Log, r.Pace)
+	if r.Observe != nil {
+		r.Observe(res, err)
+	}
+	return res, err
 }

@@ -49,6 +49,8 @@ type Cache[K comparable, V any] struct {
 	items map[K]*entry[K, V]
 	root  entry[K, V] // sentinel of the use list: root.next is the most recent, root.prev the least
 	used  int64       // sum of the stored entries' costs
+
+	hits, misses uint64 // Gets that found a live entry, and the others (Stats)
 }
 
 type entry[K comparable, V any] struct {
@@ -78,16 +80,26 @@ func (c *Cache[K, V]) Get(k K) (V, bool) {
 	defer c.mu.Unlock()
 	e, ok := c.items[k]
 	if !ok {
+		c.misses++
 		var zero V
 		return zero, false
 	}
 	if c.expired(e) {
 		c.removeLocked(e)
+		c.misses++
 		var zero V
 		return zero, false
 	}
 	c.moveToFront(e)
+	c.hits++
 	return e.val, true
+}
+
+// Stats returns how many Gets found a live entry and how many did not, since New.
+func (c *Cache[K, V]) Stats() (hits, misses uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.hits, c.misses
 }
 
 // Put stores v under k with the cache's TTL; see PutTTL.

@@ -261,3 +261,16 @@ func BenchmarkPutEvicting(b *testing.B) {
 		c.Put(i, i)
 	}
 }
+
+func TestStats(t *testing.T) {
+	now := time.Unix(0, 0)
+	c := lru.New(lru.Options[string, int]{MaxCost: 10, TTL: time.Second, Now: func() time.Time { return now }})
+	c.Put("a", 1)
+	c.Get("a") // hit
+	c.Get("b") // miss: absent
+	now = now.Add(2 * time.Second)
+	c.Get("a") // miss: expired
+	if h, m := c.Stats(); h != 1 || m != 2 {
+		t.Errorf("Stats = %d hits, %d misses; want 1, 2", h, m)
+	}
+}

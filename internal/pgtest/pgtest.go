@@ -192,8 +192,8 @@ func (s *Server) DBFor(t testing.TB, key string) string {
 func (s *Server) NewDB(t testing.TB) string {
 	t.Helper()
 	name := "t" + strconv.FormatInt(s.dbs.Add(1), 10)
-	if err := s.exec(context.Background(), `CREATE DATABASE `+name); err != nil {
-		t.Fatalf("pgtest: create database: %v", err)
+	if _, err := s.CreateDB(context.Background(), name); err != nil {
+		t.Fatalf("pgtest: %v", err)
 	}
 	t.Cleanup(func() {
 		s.mu.Lock()
@@ -207,6 +207,15 @@ func (s *Server) NewDB(t testing.TB) string {
 		}
 	})
 	return s.DSN(name)
+}
+
+// CreateDB creates the database name (letters, digits and _ only) and returns its DSN; the
+// caller drops it, or lets it go with the cluster.
+func (s *Server) CreateDB(ctx context.Context, name string) (string, error) {
+	if err := s.exec(ctx, `CREATE DATABASE `+name); err != nil {
+		return "", fmt.Errorf("create database %s: %w", name, err)
+	}
+	return s.DSN(name), nil
 }
 
 // exec runs one statement on the maintenance database.

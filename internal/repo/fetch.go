@@ -32,6 +32,7 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 	}
 	fl := &flight{done: make(chan struct{})}
 	if prev, loaded := r.flights.LoadOrStore(p, fl); loaded {
+		r.fetched("joined")
 		other := prev.(*flight)
 		select {
 		case <-other.done:
@@ -74,10 +75,12 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 	}
 	res, err := r.client.Do(context.WithoutCancel(ctx), upstream.Request{Method: http.MethodGet, Path: r.upstreamPath(p), Originated: originated(ctx)})
 	if err != nil {
+		r.fetched("failed")
 		err = r.fetchFailed(p, err)
 		land(err)
 		return arca.Item{}, nil, err
 	}
+	r.fetched("fetched")
 	r.misses.Remove(p)
 	it := r.upstreamItem(p, res)
 	w, err := r.cache.blobs.Create(ctx)
@@ -92,6 +95,13 @@ func (r *Remote) fetch(ctx context.Context, p string) (arca.Item, blob.File, err
 		t.sha512 = sha512.New()
 	}
 	return it, t, nil
+}
+
+// fetched tells Options.OnFetch of a fetch's outcome.
+func (r *Remote) fetched(result string) {
+	if r.onFetch != nil {
+		r.onFetch(r.cfg.Key(), result)
+	}
 }
 
 // companion fetches, in the background, the upstream's SHA-1 companion file of p when the

@@ -45,8 +45,9 @@ type Registry struct {
 	resolutions map[string]Resolution // lower-case virtual key → resolution at resVer
 	resVer      uint64
 
-	bus   notify.Bus  // tells the other processes of configuration changes (Watch)
-	locks lock.Locker // Options.Locks
+	bus     notify.Bus  // tells the other processes of configuration changes (Watch)
+	locks   lock.Locker // Options.Locks
+	onFetch func(remote, result string)
 }
 
 // Options configure a Registry.
@@ -65,6 +66,9 @@ type Options struct {
 	// Locks, when several processes share the store, makes a remote's fetch of a missing path
 	// one across all of them (nil: one process, whose own flights suffice).
 	Locks lock.Locker
+	// OnFetch, when set, is told the outcome of each fetch of a missing path by a remote
+	// repository: "fetched", "failed", or "joined" (it waited for a fetch in progress).
+	OnFetch func(remote, result string)
 }
 
 // GlobalVirtualKey is the key of the global virtual repository.
@@ -74,7 +78,7 @@ const GlobalVirtualKey = "repo"
 func NewRegistry(ctx context.Context, m meta.Store, b blob.Store, formats *format.Registry, now Clock, log *slog.Logger, opt Options) (*Registry, error) {
 	r := &Registry{meta: m, blobs: b, formats: formats, now: now, log: log, global: opt.GlobalVirtual, id: opt.InstanceID, push: opt.StatisticsPushInterval,
 		merged: newMergedCache(opt.MergedCacheBytes, now),
-		repos:  map[string]Repository{}, resolutions: map[string]Resolution{}, bus: notify.Local{}, locks: opt.Locks}
+		repos:  map[string]Repository{}, resolutions: map[string]Resolution{}, bus: notify.Local{}, locks: opt.Locks, onFetch: opt.OnFetch}
 	recs, err := m.ListRepos(ctx)
 	if err != nil {
 		return nil, err
@@ -102,7 +106,7 @@ func (r *Registry) build(cfg *repoconfig.Config) Repository {
 	case repoconfig.Remote:
 		cache := NewLocal(cfg, cfg.Key()+CacheSuffix, r.meta, r.blobs, r.now).withFormat(r.formats.For(cfg.PackageType()), r.log)
 		rem := NewRemote(cfg, cache, r.formats.For(cfg.PackageType()), r.id, r.hasLocal, r.now, r.log)
-		rem.locks = r.locks
+		rem.locks, rem.onFetch = r.locks, r.onFetch
 		rem.startSmart(r.push)
 		return rem
 	case repoconfig.Virtual:

@@ -37,8 +37,9 @@ type Remote struct {
 	now    Clock
 	log    *slog.Logger
 
-	flights sync.Map    // path → *flight: the one upstream fetch of a missing path
-	locks   lock.Locker // the cluster's lock of a path's fetch across nodes; nil: one process
+	flights sync.Map                    // path → *flight: the one upstream fetch of a missing path
+	locks   lock.Locker                 // the cluster's lock of a path's fetch across nodes; nil: one process
+	onFetch func(remote, result string) // Options.OnFetch; nil: none
 	misses  *missCache
 	smart   *smartRemote // nil unless contentSynchronisation is enabled
 	// peer talks the Artifactory protocol to the upstream (folder listings, smart features).

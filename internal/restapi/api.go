@@ -62,8 +62,10 @@ type API struct {
 	// Cluster reports the instance's nodes; Storage names the kinds of storage they share.
 	Cluster Cluster
 	Storage StorageKinds
-	Now     func() time.Time
-	Log     *slog.Logger
+	// MetricsHandler serves the Prometheus metrics (nil: none).
+	MetricsHandler http.Handler
+	Now            func() time.Time
+	Log            *slog.Logger
 }
 
 // StorageKinds names the storage of the instance for the status: "sqlite" or "postgresql",

@@ -2,6 +2,8 @@ package restapi
 
 import (
 	"context"
+
+	"arca"
 	"net/http"
 	"time"
 )
@@ -54,3 +56,16 @@ func (a *API) Liveness(w http.ResponseWriter, r *http.Request) error {
 // Readiness handles GET /api/v1/system/readiness: as ping, whether the node can serve (its
 // database and blob store answer), for a load balancer's rotation.
 func (a *API) Readiness(w http.ResponseWriter, r *http.Request) error { return a.Ping(w, r) }
+
+// Metrics handles GET /metrics and GET /api/v1/metrics (admin): the Prometheus exposition of
+// API.Metrics. Not world-readable: a scraper authenticates like any client (Basic or a token).
+func (a *API) Metrics(w http.ResponseWriter, r *http.Request) error {
+	if err := a.requireAdmin(r); err != nil {
+		return err
+	}
+	if a.MetricsHandler == nil {
+		return arca.Errorf(arca.ErrNotFound, "metrics are not enabled")
+	}
+	a.MetricsHandler.ServeHTTP(w, r)
+	return nil
+}

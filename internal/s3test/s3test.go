@@ -118,12 +118,8 @@ func StartMain() (s *Server, stop func(), err error) {
 	s = &Server{Endpoint: "http://" + addr}
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		res, err := http.Get(s.Endpoint + "/minio/health/live")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return s, stop, nil
-			}
+		if ready(s.Endpoint) {
+			return s, stop, nil
 		}
 		select {
 		case err := <-exited:
@@ -139,6 +135,25 @@ func StartMain() (s *Server, stop func(), err error) {
 			return nil, nil, fmt.Errorf("s3test: minio not ready after 60 s\n%s", out)
 		}
 	}
+}
+
+// ready reports whether the server at endpoint serves S3 requests: its health endpoints answer
+// before the object layer has started, when S3 requests still get 503 "Server not initialized".
+func ready(endpoint string) bool {
+	res, err := http.Get(endpoint + "/minio/health/cluster")
+	if err != nil {
+		return false
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return false
+	}
+	res, err = http.Get(endpoint + "/") // an anonymous ListBuckets: 403 once initialized
+	if err != nil {
+		return false
+	}
+	res.Body.Close()
+	return res.StatusCode != http.StatusServiceUnavailable
 }
 
 // NewBucket returns the name of a bucket no other caller got (it is not created: the store

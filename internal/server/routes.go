@@ -20,6 +20,8 @@ func (s *Server) routes(mux *router, a *restapi.API) {
 	mux.Handle("GET /artifactory/api/system/status", h(a.SystemStatus))
 	mux.Handle("GET /artifactory/api/v1/system/liveness", h(a.Liveness))
 	mux.Handle("GET /artifactory/api/v1/system/readiness", h(a.Readiness))
+	mux.Handle("GET /artifactory/api/v1/metrics", h(a.Metrics))
+	mux.Handle("GET /metrics", h(a.Metrics))
 	mux.Handle("GET /artifactory/api/system/version", h(a.SystemVersion))
 	mux.Handle("GET /artifactory/api/system/service_id", h(a.ServiceID))
 	mux.Handle("GET /artifactory/api/system/licenses", h(a.Licenses))

@@ -14,6 +14,7 @@ import (
 	"arca"
 	"arca/internal/auth"
 	"arca/internal/format"
+	"arca/internal/metrics"
 	"arca/internal/restapi"
 )
 
@@ -23,6 +24,8 @@ type Server struct {
 	authn       *auth.Authenticator
 	log         *slog.Logger
 	logRequests bool
+	metrics     *metrics.Metrics
+	knownRepo   func(string) bool
 	handler     http.Handler
 	buffers     sync.Pool // of *[]byte: scratch buffers for copying in-memory bodies
 }
@@ -31,11 +34,18 @@ type Server struct {
 type Options struct {
 	// LogRequests logs one line per request at info level (else debug).
 	LogRequests bool
+	// Metrics, when set, records every request; KnownRepo tells which repository keys may be
+	// label values (others are counted as "other", so that clients cannot grow the labels).
+	Metrics   *metrics.Metrics
+	KnownRepo func(key string) bool
 }
 
 // New builds the server around api.
 func New(api *restapi.API, authn *auth.Authenticator, log *slog.Logger, opt Options) *Server {
-	s := &Server{api: api, authn: authn, log: log, logRequests: opt.LogRequests}
+	s := &Server{api: api, authn: authn, log: log, logRequests: opt.LogRequests, metrics: opt.Metrics, knownRepo: opt.KnownRepo}
+	if s.knownRepo == nil {
+		s.knownRepo = func(string) bool { return false }
+	}
 	s.buffers.New = func() any { b := make([]byte, 32<<10); return &b }
 	rt := newRouter()
 	s.routes(rt, api)

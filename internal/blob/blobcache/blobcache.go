@@ -88,6 +88,10 @@ func (s *Store) Delete(ctx context.Context, digest string) error {
 
 func (s *Store) drop(digest string) { s.data.Remove(digest) }
 
+// Stats returns the hits and misses of Open on the cache since New (for metrics; a blob too
+// large to cache counts as a miss).
+func (s *Store) Stats() (hits, misses uint64) { return s.data.Stats() }
+
 // Cached returns the number of cached blobs and their total size (an empty blob counts as one
 // byte; for metrics and tests).
 func (s *Store) Cached() (n int, size int64) { return s.data.Len(), s.data.Cost() }

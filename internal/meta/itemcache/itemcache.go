@@ -140,6 +140,9 @@ func (s *Store) GetItem(ctx context.Context, repo, path string) (arca.Item, erro
 	return it, nil
 }
 
+// Stats returns the hits and misses of GetItem on the cache since New (for metrics).
+func (s *Store) Stats() (hits, misses uint64) { return s.entries.Stats() }
+
 // Len returns the number of cached items, FindItems results aside (for metrics and tests).
 func (s *Store) Len() int { return s.entries.Len() }
 

@@ -183,6 +183,10 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// Pools returns the connection pools, for their statistics: the writer and the readers on
+// SQLite, the one shared pool (twice) on PostgreSQL.
+func (s *Store) Pools() (writer, readers *sql.DB) { return s.w, s.r }
+
 // querier is what *sql.DB and *sql.Tx have in common, so helpers serve reads and transactions.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
