@@ -172,7 +172,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	api := &restapi.API{
 		Repos: repos, Meta: store, Blobs: blobs, Downloads: downloads,
 		Authz: auth.DefaultPolicy{AnonymousRead: anonymous}, Authn: authn, Tokens: tokens,
-		InstanceID: id, BaseURL: cfg.BaseURL, ArcaVersion: version, Switches: switches, Now: time.Now, Log: log,
+		InstanceID: id, NodeID: nodeID, BaseURL: cfg.BaseURL, ArcaVersion: version, Switches: switches, Now: time.Now, Log: log,
 		Formats: formats, GC: collector, Bus: bus,
 		Health: (&health{db: db, blobs: files, log: log}).check,
 	}

@@ -258,6 +258,27 @@ type Cluster interface {
 	Lease(ctx context.Context, name string) (holder string, expires time.Time, err error)
 }
 
+// AuditEvent is one configuration, security or deletion change, as the audit log keeps it.
+type AuditEvent struct {
+	ID      int64     // assigned by AddAudit, increasing
+	At      time.Time // when (whole milliseconds)
+	Node    string    // the node that made the change
+	User    string    // who ("" for the system itself)
+	Address string    // from where: the client's address as the node saw it
+	Action  string    // what: "repository.create", "user.delete", "item.delete", …
+	Target  string    // on what: a repository key, "repo/path", a user name, a token id
+	Detail  string    // free text, never a secret
+}
+
+// Audit keeps the audit log of every node in one place.
+type Audit interface {
+	// AddAudit appends e (its ID is assigned) and returns its ID.
+	AddAudit(ctx context.Context, e AuditEvent) (int64, error)
+	// AuditEvents returns up to limit events with an ID above after and a time at or after
+	// since (zero: any), oldest first.
+	AuditEvents(ctx context.Context, since time.Time, after int64, limit int) ([]AuditEvent, error)
+}
+
 // Store is the complete metadata store.
 type Store interface {
 	Repos
@@ -269,5 +290,6 @@ type Store interface {
 	Tokens
 	Settings
 	Cluster
+	Audit
 	Close() error
 }

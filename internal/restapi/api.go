@@ -44,6 +44,8 @@ type API struct {
 	Authn      *auth.Authenticator
 	Tokens     *auth.TokenService
 	InstanceID string
+	// NodeID is this process among the instance's nodes (recorded in the audit log).
+	NodeID string
 	// BaseURL is the configured external URL ("" to derive it from each request).
 	BaseURL string
 	// ArcaVersion is Arca's own version, reported in the revision field.

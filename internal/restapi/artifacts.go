@@ -404,6 +404,7 @@ func (a *API) DeleteItem(w http.ResponseWriter, r *http.Request) error {
 	if err := rep.Delete(r.Context(), rp.Path); err != nil {
 		return err
 	}
+	a.audited(r, "item.delete", rep.Config().Key()+"/"+rp.Path, "")
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -62,6 +62,7 @@ func (a *API) PatchConfiguration(w http.ResponseWriter, r *http.Request) error {
 		a.Bus.Publish(r.Context(), notify.Settings, SettingAnonymous)
 	}
 	a.Log.Info("configuration changed", "anonAccessEnabled", v)
+	a.audited(r, "configuration.update", "security.anonAccessEnabled", strconv.FormatBool(v))
 	return writeText(w, http.StatusOK, "1 changes to config merged successfully")
 }
 

@@ -119,6 +119,7 @@ func (a *API) CreateRepository(w http.ResponseWriter, r *http.Request) error {
 		return asBadRequest(err, arca.ErrExists)
 	}
 	a.Log.Info("repository created", "key", cfg.Key(), "class", cfg.Class(), "packageType", cfg.PackageType())
+	a.audited(r, "repository.create", cfg.Key(), cfg.Class()+" "+cfg.PackageType())
 	return writeText(w, http.StatusOK, fmt.Sprintf("Successfully created repository '%s'", cfg.Key()))
 }
 
@@ -144,6 +145,7 @@ func (a *API) UpdateRepository(w http.ResponseWriter, r *http.Request) error {
 	if err := a.Repos.Update(r.Context(), cfg); err != nil {
 		return err
 	}
+	a.audited(r, "repository.update", cfg.Key(), "")
 	return writeText(w, http.StatusOK, fmt.Sprintf("Repository '%s' update successfully.", cfg.Key()))
 }
 
@@ -157,6 +159,7 @@ func (a *API) DeleteRepository(w http.ResponseWriter, r *http.Request) error {
 		return asBadRequest(err, arca.ErrNotFound)
 	}
 	a.Log.Info("repository deleted", "key", key)
+	a.audited(r, "repository.delete", key, "with all its content")
 	return writeText(w, http.StatusOK, fmt.Sprintf("Repository '%s' and all its content have been removed successfully.", key))
 }
 

@@ -60,6 +60,7 @@ func (a *API) CreateToken(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	a.audited(r, "token.create", user, "scope "+scope+", expires in "+expires.String())
 	return writeJSON(w, http.StatusOK, issued)
 }
 
@@ -98,6 +99,10 @@ func (a *API) RevokeToken(w http.ResponseWriter, r *http.Request) error {
 	if err := a.Tokens.Revoke(r.Context(), target); err != nil {
 		return err
 	}
+	if strings.Count(target, ".") == 2 {
+		target = "a token given by value" // never the token itself
+	}
+	a.audited(r, "token.revoke", target, "")
 	return writeText(w, http.StatusOK, "Token revoked")
 }
 
@@ -211,10 +216,15 @@ func (a *API) PutUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a.Authn.Invalidate(u.Name)
-	status := http.StatusOK
+	status, action := http.StatusOK, "user.update"
 	if !exists {
-		status = http.StatusCreated
+		status, action = http.StatusCreated, "user.create"
 	}
+	detail := ""
+	if in.Password != "" {
+		detail = "password set"
+	}
+	a.audited(r, action, u.Name, detail)
 	w.WriteHeader(status)
 	return nil
 }
@@ -229,5 +239,6 @@ func (a *API) DeleteUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a.Authn.Invalidate(name)
+	a.audited(r, "user.delete", name, "")
 	return writeText(w, http.StatusOK, "User '"+name+"' has been removed successfully.")
 }

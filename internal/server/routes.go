@@ -18,6 +18,7 @@ func (s *Server) routes(mux *router, a *restapi.API) {
 	// System.
 	mux.Handle("GET /artifactory/api/system/ping", h(a.Ping))
 	mux.Handle("GET /artifactory/api/system/status", h(a.SystemStatus))
+	mux.Handle("GET /artifactory/api/system/audit", h(a.AuditLog))
 	mux.Handle("GET /artifactory/api/v1/system/liveness", h(a.Liveness))
 	mux.Handle("GET /artifactory/api/v1/system/readiness", h(a.Readiness))
 	mux.Handle("GET /artifactory/api/v1/metrics", h(a.Metrics))

@@ -2,7 +2,7 @@
 // its own test, and the suite holds the contract the doc comments of package meta state.
 //
 // Subtests are grouped by role (Repos, Items, List, ListPage, Bulk, FindItems, CopyMove, Props, Stats, Search, Users,
-// Tokens, Settings, Cluster, Concurrency) and each opens its own store, so they can be run singly with
+// Tokens, Settings, Cluster, Audit, Concurrency) and each opens its own store, so they can be run singly with
 // -run.
 package metatest
 
@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) meta.Store) {
 	t.Run("Tokens", h.tokens)
 	t.Run("Settings", h.settings)
 	t.Run("Cluster", h.cluster)
+	t.Run("Audit", h.audit)
 	t.Run("Concurrency", h.concurrency)
 }
 
