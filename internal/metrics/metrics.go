@@ -26,6 +26,14 @@ type Metrics struct {
 	blobOps  *prometheus.HistogramVec // op, result
 	gcRuns   *prometheus.CounterVec   // result
 	gcFreed  prometheus.Counter
+
+	byClass map[string]classMetrics // the per-class children, resolved once (read-only after New)
+}
+
+// classMetrics are a route class's children of the per-class vectors.
+type classMetrics struct {
+	duration          prometheus.Observer
+	bytesIn, bytesOut prometheus.Counter
 }
 
 // New returns a Metrics with the Go runtime's and the process's collectors registered.
@@ -55,6 +63,13 @@ func New() *Metrics {
 		Help: "Bytes of blobs garbage collection deleted."})
 	m.reg.MustRegister(m.requests, m.duration, m.bytesIn, m.bytesOut, m.fetches, m.blobOps, m.gcRuns, m.gcFreed,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// The route classes the server names (server.routeClass) are resolved once, so that
+	// observing a request looks up only its counter; another class is resolved per request.
+	m.byClass = map[string]classMetrics{}
+	for _, c := range []string{"download", "deploy", "delete", "npm", "maven", "pypi", "go", "docker", "helm", "generic",
+		"storage", "system", "security", "repositories", "search", "v1", "v2", "api", "other"} {
+		m.byClass[c] = classMetrics{m.duration.WithLabelValues(c), m.bytesIn.WithLabelValues(c), m.bytesOut.WithLabelValues(c)}
+	}
 	return m
 }
 
@@ -86,12 +101,16 @@ func code(c int) string {
 // Request records one answered request.
 func (m *Metrics) Request(class, repo, method string, status int, in, out int64, took time.Duration) {
 	m.requests.WithLabelValues(class, repo, method, code(status)).Inc()
-	m.duration.WithLabelValues(class).Observe(took.Seconds())
+	c, ok := m.byClass[class]
+	if !ok {
+		c = classMetrics{m.duration.WithLabelValues(class), m.bytesIn.WithLabelValues(class), m.bytesOut.WithLabelValues(class)}
+	}
+	c.duration.Observe(took.Seconds())
 	if in > 0 {
-		m.bytesIn.WithLabelValues(class).Add(float64(in))
+		c.bytesIn.Add(float64(in))
 	}
 	if out > 0 {
-		m.bytesOut.WithLabelValues(class).Add(float64(out))
+		c.bytesOut.Add(float64(out))
 	}
 }
 
