@@ -112,8 +112,10 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if err != nil {
 		return nil, fmt.Errorf("opening the blob store: %w", err)
 	}
-	// Small blobs are served from memory: 64 MiB of blobs up to 64 KiB each.
-	blobs := blobcache.New(files, 64<<10, 64<<20)
+	mets := metrics.New()
+	// Small blobs are served from memory: 64 MiB of blobs up to 64 KiB each; what reaches the
+	// store is timed.
+	blobs := blobcache.New(metrics.Blobs(files, mets), 64<<10, 64<<20)
 	if c, ok := files.(blob.TempCleaner); ok {
 		if n, err := c.CleanTemp(ctx, time.Hour); err != nil {
 			log.Warn("cleaning stale uploads", "err", err)
@@ -136,7 +138,6 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if merged == 0 {
 		merged = -1 // the configuration's 0 keeps none; the registry's 0 means its default
 	}
-	mets := metrics.New()
 	ropts := repo.Options{GlobalVirtual: cfg.GlobalVirtual, InstanceID: id,
 		StatisticsPushInterval: cfg.StatisticsPushInterval, MergedCacheBytes: merged, OnFetch: mets.Fetch}
 	if cfg.DB != "" { // nodes share the database: their remotes' fetches and npm writes lock in it

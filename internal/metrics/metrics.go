@@ -78,6 +78,9 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
+// Gatherer returns the registry of m (for tests that read the metrics back).
+func Gatherer(m *Metrics) prometheus.Gatherer { return m.reg }
+
 // Register adds collectors of the caller's (gauges read from a component at scrape time).
 func (m *Metrics) Register(cs ...prometheus.Collector) { m.reg.MustRegister(cs...) }
 
@@ -116,15 +119,6 @@ func (m *Metrics) Request(class, repo, method string, status int, in, out int64,
 
 // Fetch records a remote repository's fetch outcome: "fetched", "failed" or "joined".
 func (m *Metrics) Fetch(remote, result string) { m.fetches.WithLabelValues(remote, result).Inc() }
-
-// BlobOp records a blob store operation.
-func (m *Metrics) BlobOp(op string, err error, took time.Duration) {
-	result := "ok"
-	if err != nil {
-		result = "error"
-	}
-	m.blobOps.WithLabelValues(op, result).Observe(took.Seconds())
-}
 
 // GC records a garbage collection.
 func (m *Metrics) GC(err error, freed int64) {
