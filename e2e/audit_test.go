@@ -23,6 +23,8 @@ func TestAuditLog(t *testing.T) {
 	s.local("libs")
 	s.put("/libs/a.txt", "a")
 	s.must(204, req{method: "DELETE", path: "/libs/a.txt"})
+	s.put("/libs/b.txt", "b")
+	s.must(200, req{method: "POST", path: "/api/move/libs/b.txt?to=/libs/moved/b.txt"})
 	s.must(201, req{method: "PUT", path: "/api/security/users/dev", body: strings.NewReader(`{"name":"dev","email":"d@x","password":"devpw"}`)})
 	s.must(200, req{method: "PATCH", path: "/api/system/configuration", body: strings.NewReader("security:\n  anonAccessEnabled: true\n")})
 	s.must(200, req{method: "DELETE", path: "/api/security/users/dev"})
@@ -38,13 +40,13 @@ func TestAuditLog(t *testing.T) {
 			t.Errorf("event %+v: want admin from 127.0.0.1 on a named node", e)
 		}
 	}
-	want := []string{"repository.create libs", "item.delete libs/a.txt", "user.create dev",
+	want := []string{"repository.create libs", "item.delete libs/a.txt", "item.move libs/b.txt", "user.create dev",
 		"configuration.update security.anonAccessEnabled", "user.delete dev", "repository.delete libs"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if log.Events[2].Detail != "password set" {
-		t.Errorf("user.create detail %q", log.Events[2].Detail)
+	if log.Events[3].Detail != "password set" {
+		t.Errorf("user.create detail %q", log.Events[3].Detail)
 	}
 
 	var page auditLog
@@ -52,9 +54,9 @@ func TestAuditLog(t *testing.T) {
 	if len(page.Events) != 2 || page.Next != page.Events[1].ID {
 		t.Fatalf("first page of 2: %+v", page)
 	}
-	s.must(200, req{method: "GET", path: "/api/system/audit?limit=4&after=" + strconv.FormatInt(page.Next, 10)}).json(t, &page)
-	if len(page.Events) != 4 || page.Next != 0 || page.Events[0].Action != "user.create" {
-		t.Errorf("second page: %+v; want the other 4 and no next", page)
+	s.must(200, req{method: "GET", path: "/api/system/audit?limit=5&after=" + strconv.FormatInt(page.Next, 10)}).json(t, &page)
+	if len(page.Events) != 5 || page.Next != 0 || page.Events[0].Action != "item.move" {
+		t.Errorf("second page: %+v; want the other 5 and no next", page)
 	}
 	s.must(400, req{method: "GET", path: "/api/system/audit?limit=0"})
 

@@ -112,6 +112,9 @@ func (a *API) copyMove(w http.ResponseWriter, r *http.Request, move bool) error 
 		if err != nil {
 			return err
 		}
+		if move { // a move deletes at its source
+			a.audited(r, "item.move", src.Repo+"/"+src.Path, fmt.Sprintf("to %s/%s, %d artifacts", dstRepoKey, dstPath, files))
+		}
 	}
 	past := map[bool]string{false: "copied", true: "moved"}[move]
 	msg := fmt.Sprintf("%s %s/%s to %s/%s completed successfully, %d artifacts and %d folders were %s",
