@@ -42,6 +42,9 @@ func TestMetrics(t *testing.T) {
 		`arca_http_request_duration_seconds_bucket{class="download",le="0.001"}`,
 		`arca_node_leader 1`,
 		`go_sql_open_connections{db_name="readers"}`,
+		`arca_db_operation_duration_seconds_count{kind="write",result="ok"}`,
+		`arca_db_operation_duration_seconds_count{kind="get",result="not_found"}`,
+		`arca_blob_operation_duration_seconds_count{op="commit",result="ok"}`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %s\n%s", want, grepLines(body, "arca_http_requests_total"))

@@ -113,6 +113,7 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 		return nil, fmt.Errorf("opening the blob store: %w", err)
 	}
 	mets := metrics.New()
+	db.Observe(mets.DB) // before anything uses the store concurrently
 	// Small blobs are served from memory: 64 MiB of blobs up to 64 KiB each; what reaches the
 	// store is timed.
 	blobs := blobcache.New(metrics.Blobs(files, mets), 64<<10, 64<<20)

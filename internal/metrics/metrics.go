@@ -5,6 +5,8 @@
 package metrics
 
 import (
+	"database/sql"
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -12,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"arca"
 )
 
 // Metrics holds a server's collectors. Its methods are safe for concurrent use.
@@ -26,6 +30,7 @@ type Metrics struct {
 	blobOps  *prometheus.HistogramVec // op, result
 	gcRuns   *prometheus.CounterVec   // result
 	gcFreed  prometheus.Counter
+	dbOps    *prometheus.HistogramVec // kind, result
 
 	byClass map[string]classMetrics // the per-class children, resolved once (read-only after New)
 }
@@ -61,7 +66,11 @@ func New() *Metrics {
 		Help: "Blob garbage collections, by result."}, []string{"result"})
 	m.gcFreed = prometheus.NewCounter(prometheus.CounterOpts{Name: "arca_gc_freed_bytes_total",
 		Help: "Bytes of blobs garbage collection deleted."})
-	m.reg.MustRegister(m.requests, m.duration, m.bytesIn, m.bytesOut, m.fetches, m.blobOps, m.gcRuns, m.gcFreed,
+	m.dbOps = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "arca_db_operation_duration_seconds",
+		Help:    "Metadata database work: write transactions (each attempt), read transactions, item lookups; by result.",
+		Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1, 5}},
+		[]string{"kind", "result"})
+	m.reg.MustRegister(m.requests, m.duration, m.bytesIn, m.bytesOut, m.fetches, m.blobOps, m.gcRuns, m.gcFreed, m.dbOps,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// The route classes the server names (server.routeClass) are resolved once, so that
 	// observing a request looks up only its counter; another class is resolved per request.
@@ -119,6 +128,19 @@ func (m *Metrics) Request(class, repo, method string, status int, in, out int64,
 
 // Fetch records a remote repository's fetch outcome: "fetched", "failed" or "joined".
 func (m *Metrics) Fetch(remote, result string) { m.fetches.WithLabelValues(remote, result).Inc() }
+
+// DB records a metadata database operation (sqlstore.Store.Observe's hook). A lookup that
+// finds nothing is a result of its own, not an error.
+func (m *Metrics) DB(kind string, took time.Duration, err error) {
+	result := "ok"
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || errors.Is(err, arca.ErrNotFound):
+		result = "not_found"
+	case err != nil:
+		result = "error"
+	}
+	m.dbOps.WithLabelValues(kind, result).Observe(took.Seconds())
+}
 
 // GC records a garbage collection.
 func (m *Metrics) GC(err error, freed int64) {

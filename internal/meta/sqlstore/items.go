@@ -30,7 +30,9 @@ func (s *Store) GetItem(ctx context.Context, repo, path string) (arca.Item, erro
 		return it, err
 	}
 	dir, name := splitPath(path)
+	start := time.Now()
 	_, it, err := scanItem(s.getItem.QueryRowContext(ctx, repo, dir, name))
+	s.timed("get", start, err)
 	if errors.Is(err, sql.ErrNoRows) || s.d.IsInvalidText(err) { // text no row can hold
 		return arca.Item{}, notFound("%s/%s not found", repo, path)
 	}

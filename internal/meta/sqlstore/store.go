@@ -44,6 +44,20 @@ type Store struct {
 
 	locks  lock.Keyed // the process's named locks (Lock)
 	shared bool       // other processes may open the database (PostgreSQL): Lock takes advisory locks too
+
+	observe func(kind string, took time.Duration, err error) // Observe's hook; nil: none
+}
+
+// Observe makes the store report the duration of every write transaction ("write", each
+// attempt), read transaction ("read") and item lookup ("get") to fn, for metrics. Call it
+// before the store is used concurrently.
+func (s *Store) Observe(fn func(kind string, took time.Duration, err error)) { s.observe = fn }
+
+// timed reports a statement or transaction begun at start to the Observe hook.
+func (s *Store) timed(kind string, start time.Time, err error) {
+	if s.observe != nil {
+		s.observe(kind, time.Since(start), err)
+	}
 }
 
 var _ lock.Locker = (*Store)(nil)
@@ -211,7 +225,9 @@ func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	}
 }
 
-func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	start := time.Now()
+	defer func() { s.timed("write", start, err) }()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("meta: begin: %w", err)
@@ -236,7 +252,9 @@ func (s *Store) classify(err error) error {
 
 // read runs fn in one read-only transaction on the read pool, for reads that need a consistent
 // snapshot across several statements.
-func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	start := time.Now()
+	defer func() { s.timed("read", start, err) }()
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("meta: begin: %w", err)
