@@ -25,10 +25,11 @@ func registerMetrics(m *metrics.Metrics, db *sqlstore.Store, items *itemcache.St
 			}),
 	)
 	w, r := db.Pools()
-	m.Register(collectors.NewDBStatsCollector(w, "writer"))
-	if r != w {
-		m.Register(collectors.NewDBStatsCollector(r, "readers"))
+	if r == w { // PostgreSQL: one pool
+		m.Register(collectors.NewDBStatsCollector(w, "pool"))
+		return
 	}
+	m.Register(collectors.NewDBStatsCollector(w, "writer"), collectors.NewDBStatsCollector(r, "readers"))
 }
 
 // observeGC feeds the outcome of every collection into m.
