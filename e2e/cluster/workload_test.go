@@ -124,7 +124,14 @@ func (w *workload) failures() []string {
 	return append([]string(nil), w.fails...)
 }
 
-// try runs op, and once more if it fails (a client's retry); a second failure is recorded.
+// retryAfter is how long a client waits before its retry: the time a change made through one
+// node may take to show on the others (a read through another node right after a write may
+// see the state of just before it), and about what real clients wait (npm's first retry
+// waits 10 s).
+const retryAfter = time.Second
+
+// try runs op, and once more after retryAfter if it fails (a client's retry); a second
+// failure is recorded.
 func (w *workload) try(what string, op func() error) bool {
 	w.requests.Add(1)
 	err := op()
@@ -132,6 +139,7 @@ func (w *workload) try(what string, op func() error) bool {
 		return true
 	}
 	w.retried.Add(1)
+	time.Sleep(retryAfter)
 	if err = op(); err == nil {
 		return true
 	}
