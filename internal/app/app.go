@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -32,6 +33,7 @@ import (
 	"arca/internal/meta"
 	"arca/internal/meta/itemcache"
 	"arca/internal/metrics"
+	"arca/internal/notify"
 	"arca/internal/repo"
 	"arca/internal/restapi"
 	"arca/internal/server"
@@ -106,7 +108,14 @@ func Start(ctx context.Context, cfg config.Config, logOut io.Writer) (*App, erro
 	if err != nil {
 		return nil, err
 	}
-	store.Watch(bus)
+	if pgBus != nil {
+		// Item changes are announced inside their transactions: a node killed between its
+		// commit and a separate NOTIFY would leave the others' caches stale until expiry.
+		db.OnItemsChanged(func(ctx context.Context, tx *sql.Tx, repo string) error {
+			return pgBus.PublishTx(ctx, tx, notify.Items, repo)
+		})
+	}
+	store.Watch(bus, pgBus == nil)
 	a := &App{log: log, lock: lock, store: store, done: make(chan error, 1), flushed: make(chan struct{}), left: make(chan struct{})}
 	files, err := openBlobs(ctx, cfg)
 	if err != nil {

@@ -63,6 +63,17 @@ func (p *Postgres) Publish(ctx context.Context, topic, key string) {
 	}
 }
 
+// PublishTx sends the notice inside tx, a transaction on the same database: PostgreSQL
+// delivers it when tx commits, and never if tx rolls back, so a notice cannot be lost between
+// a change's commit and its announcement (a process killed in between).
+func (p *Postgres) PublishTx(ctx context.Context, tx interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}, topic, key string) error {
+	b, _ := json.Marshal(message{Node: p.node, Topic: topic, Key: key})
+	_, err := tx.ExecContext(ctx, "SELECT pg_notify($1, $2)", channel, string(b))
+	return err
+}
+
 // Subscribe implements Bus.
 func (p *Postgres) Subscribe(topic string, fn func(key string)) {
 	p.mu.Lock()

@@ -39,11 +39,12 @@ import (
 type Store struct {
 	meta.Store
 
-	entries *lru.Cache[key, entry]
-	finds   *lru.Cache[findKey, findEntry]       // FindItems results (find.go)
-	sets    *lru.Cache[string, []*atomic.Uint64] // a key list's generation counters (find.go)
-	gens    sync.Map                             // lower-case repo key → *atomic.Uint64; never deleted, so pointers stay valid
-	bus     notify.Bus                           // tells the other processes of local writes (Watch)
+	entries  *lru.Cache[key, entry]
+	finds    *lru.Cache[findKey, findEntry]       // FindItems results (find.go)
+	sets     *lru.Cache[string, []*atomic.Uint64] // a key list's generation counters (find.go)
+	gens     sync.Map                             // lower-case repo key → *atomic.Uint64; never deleted, so pointers stay valid
+	bus      notify.Bus                           // tells the other processes of local writes (Watch)
+	announce bool                                 // publish local writes on bus (Watch)
 }
 
 type key struct{ repo, path string }
@@ -99,18 +100,22 @@ func (s *Store) gen(repo string) *atomic.Uint64 {
 func (s *Store) invalidate(repo string) { s.gen(repo).Add(1) }
 
 // changed follows a local write to repo's items: the cached ones go stale here, and the other
-// processes on the database are told.
+// processes on the database are told (unless the inner store tells them itself).
 func (s *Store) changed(ctx context.Context, repo string) {
 	s.invalidate(repo)
-	s.bus.Publish(ctx, notify.Items, repo)
+	if s.announce {
+		s.bus.Publish(ctx, notify.Items, repo)
+	}
 }
 
 // Watch makes the cache follow the writes of the other processes sharing the database, through
-// bus, and tell them of its own: a notice for a repository makes its cached items stale, a
-// reset all of them. Call it before serving; without it (or with notify.Local) the cache is
-// right only when every write goes through this process.
-func (s *Store) Watch(bus notify.Bus) {
-	s.bus = bus
+// bus: a notice for a repository makes its cached items stale, a reset all of them. announce
+// has the cache publish its own writes after they return; pass false when the inner store
+// publishes them inside their transactions (sqlstore.OnItemsChanged), which no crash can
+// separate from the commit. Call it before serving; without it (or with notify.Local) the cache
+// is right only when every write goes through this process.
+func (s *Store) Watch(bus notify.Bus, announce bool) {
+	s.bus, s.announce = bus, announce
 	bus.Subscribe(notify.Items, func(repo string) {
 		if repo != "" {
 			s.invalidate(repo)

@@ -28,7 +28,11 @@ func (s *Store) PutFiles(ctx context.Context, files []meta.FilePut) error {
 			return err
 		}
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	var touched []string
+	for _, f := range files {
+		touched = append(touched, f.Item.Repo)
+	}
+	return s.writeItems(ctx, touched, func(tx *sql.Tx) error {
 		repos := map[string]bool{}
 		lastDir := ""
 		lastRepo := ""

@@ -34,7 +34,7 @@ func (s *Store) Move(ctx context.Context, srcRepo, srcPath, dstRepo, dstPath, by
 func (s *Store) transfer(ctx context.Context, srcRepo, srcPath, dstRepo, dstPath, by string, at time.Time, move bool) (int, error) {
 	atMs := ms(orNow(at))
 	n := 0
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeItems(ctx, []string{srcRepo, dstRepo}, func(tx *sql.Tx) error {
 		n = 0
 		srcID, src, err := s.lookupOrRoot(ctx, tx, srcRepo, srcPath)
 		if err != nil {

@@ -65,7 +65,7 @@ func (s *Store) PutFile(ctx context.Context, f arca.Item, opt meta.PutOptions) (
 	}
 	f = fileDefaults(f)
 	var out arca.Item
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeItems(ctx, []string{f.Repo}, func(tx *sql.Tx) error {
 		if _, err := s.repoCreated(ctx, tx, f.Repo); err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func (s *Store) MakeFolder(ctx context.Context, repo, path, by string, at time.T
 		return s.GetItem(ctx, repo, "")
 	}
 	var out arca.Item
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeItems(ctx, []string{repo}, func(tx *sql.Tx) error {
 		if _, err := s.repoCreated(ctx, tx, repo); err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func (s *Store) List(ctx context.Context, repo, dir string, deep bool) ([]arca.I
 // number of items removed. Missing item or repository: arca.ErrNotFound.
 func (s *Store) Delete(ctx context.Context, repo, path string) (int, error) {
 	var n int64
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeItems(ctx, []string{repo}, func(tx *sql.Tx) error {
 		id, it, err := s.lookupOrRoot(ctx, tx, repo, path)
 		if err != nil {
 			return err

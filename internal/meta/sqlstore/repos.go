@@ -26,7 +26,7 @@ func (s *Store) CreateRepo(ctx context.Context, r meta.RepoRecord) error {
 	if r.Config == nil {
 		r.Config = []byte{}
 	}
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.writeItems(ctx, []string{r.Key}, func(tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, "INSERT INTO repos ("+repoCols+") VALUES (?, ?, ?, ?, ?)",
 			r.Key, r.Class, r.PackageType, r.Config, ms(orNow(r.Created)))
 		if s.d.IsUniqueViolation(err) {
@@ -94,7 +94,7 @@ func (s *Store) ListRepos(ctx context.Context) ([]meta.RepoRecord, error) {
 // DeleteRepo removes the repository; its items go with it (ON DELETE CASCADE), and their
 // properties and statistics with them. Missing: arca.ErrNotFound.
 func (s *Store) DeleteRepo(ctx context.Context, key string) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
+	return s.writeItems(ctx, []string{key}, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, "DELETE FROM repos WHERE lower(key) = lower(?)", key)
 		if err != nil {
 			return fmt.Errorf("meta: delete repo %s: %w", key, err)

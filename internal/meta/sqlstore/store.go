@@ -45,7 +45,8 @@ type Store struct {
 	locks  lock.Keyed // the process's named locks (Lock)
 	shared bool       // other processes may open the database (PostgreSQL): Lock takes advisory locks too
 
-	observe func(kind string, took time.Duration, err error) // Observe's hook; nil: none
+	observe      func(kind string, took time.Duration, err error)         // Observe's hook; nil: none
+	itemsChanged func(ctx context.Context, tx *sql.Tx, repo string) error // OnItemsChanged's hook; nil: none
 }
 
 // Observe makes the store report the duration of every write transaction ("write", each
@@ -240,6 +241,37 @@ func (s *Store) writeOnce(ctx context.Context, fn func(tx *sql.Tx) error) (err e
 		return fmt.Errorf("meta: commit: %w", err)
 	}
 	return nil
+}
+
+// OnItemsChanged makes every write that changes the items of a repository call fn for each
+// such repository inside its transaction, before the commit (on PostgreSQL, a NOTIFY there is
+// delivered with the commit and only with it, so no crash can separate a change from its
+// notice). Call it before the store is used concurrently.
+func (s *Store) OnItemsChanged(fn func(ctx context.Context, tx *sql.Tx, repo string) error) {
+	s.itemsChanged = fn
+}
+
+// writeItems is write for a change of the items of repos: the OnItemsChanged hook runs in the
+// transaction, once per distinct repository.
+func (s *Store) writeItems(ctx context.Context, repos []string, fn func(tx *sql.Tx) error) error {
+	if s.itemsChanged == nil {
+		return s.write(ctx, fn)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, r := range repos {
+			if k := strings.ToLower(r); !seen[k] {
+				seen[k] = true
+				if err := s.itemsChanged(ctx, tx, r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // classify maps the engine's refusal of a text value to arca.ErrInvalid; other errors pass.
