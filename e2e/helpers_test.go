@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,12 +56,10 @@ func launch(tb testing.TB, logOut io.Writer, tweak ...func(*config.Config)) *ser
 		f(&cfg)
 	}
 	if metadataPG != nil && cfg.DB == "" {
-		// One database per data directory: a test that restarts a server on its directory
-		// finds its metadata again.
-		cfg.DB = metadataPG.DBFor(tb, cfg.DataDir)
+		cfg.DB = dbOfDir.get(cfg.DataDir, func() string { return metadataPG.NewDB(tb) })
 	}
 	if blobsS3 != nil && cfg.Blobs == "" {
-		cfg.Blobs = "s3://" + blobsS3.BucketFor(cfg.DataDir) + "/arca"
+		cfg.Blobs = "s3://" + bucketOfDir.get(cfg.DataDir, blobsS3.NewBucket) + "/arca"
 		cfg.S3 = s3Config()
 	}
 	a, err := app.Start(context.Background(), cfg, logOut)
@@ -75,6 +74,30 @@ func launch(tb testing.TB, logOut io.Writer, tweak ...func(*config.Config)) *ser
 		}
 	})
 	return &server{app: a, base: "http://" + a.Addr + "/artifactory", dir: cfg.DataDir, cfg: cfg}
+}
+
+// perDir remembers a value per data directory: under ARCA_TEST_METADATA / ARCA_TEST_BLOBS,
+// the database and the bucket of a directory's servers, so that a test restarting a server on
+// its directory finds its metadata and blobs again.
+type perDir struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+var dbOfDir, bucketOfDir perDir
+
+// get returns the value of dir, made by mk the first time.
+func (p *perDir) get(dir string, mk func() string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if v, ok := p.m[dir]; ok {
+		return v
+	}
+	if p.m == nil {
+		p.m = map[string]string{}
+	}
+	p.m[dir] = mk()
+	return p.m[dir]
 }
 
 // s3Config is the S3 configuration of the run's MinIO (ARCA_TEST_BLOBS=s3).

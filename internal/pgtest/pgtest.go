@@ -35,7 +35,6 @@ type Server struct {
 	dbs  atomic.Int64
 
 	mu      sync.Mutex
-	named   map[string]string // DBFor's databases by key
 	stopped bool
 }
 
@@ -168,23 +167,6 @@ func (s *Server) stop() error {
 // DSN returns the URL of database db on the cluster, as the superuser.
 func (s *Server) DSN(db string) string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/%s?sslmode=disable", s.port, db)
-}
-
-// DBFor returns the DSN of the database for key, created (as NewDB does, for t) by the first
-// call with that key; later calls return the same database.
-func (s *Server) DBFor(t testing.TB, key string) string {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if dsn, ok := s.named[key]; ok {
-		return dsn
-	}
-	if s.named == nil {
-		s.named = map[string]string{}
-	}
-	dsn := s.NewDB(t)
-	s.named[key] = dsn
-	return dsn
 }
 
 // NewDB creates a new, empty database and returns its DSN; it is dropped when t ends (a

@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -32,9 +31,6 @@ const (
 type Server struct {
 	Endpoint string // http://127.0.0.1:PORT
 	buckets  atomic.Int64
-
-	mu    sync.Mutex
-	named map[string]string // BucketFor's buckets by key
 }
 
 // Binary returns the MinIO binary to run, or an error saying why there is none.
@@ -160,20 +156,4 @@ func ready(endpoint string) bool {
 // under test does that).
 func (s *Server) NewBucket() string {
 	return "arca-test-" + strconv.FormatInt(s.buckets.Add(1), 10)
-}
-
-// BucketFor returns the bucket name for key: a new one (NewBucket) at the first call with that
-// key, the same one afterwards.
-func (s *Server) BucketFor(key string) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if b, ok := s.named[key]; ok {
-		return b
-	}
-	if s.named == nil {
-		s.named = map[string]string{}
-	}
-	b := s.NewBucket()
-	s.named[key] = b
-	return b
 }
